@@ -1,0 +1,158 @@
+"""Activation functions, each with its derivative next to it.
+
+Notation: ``z`` is a layer's net input, ``a = f(z)`` its output. ``backward(z, a, grad_a)`` turns
+∂E/∂a into ∂E/∂z; for elementwise activations that is ``grad_a * f'(z)``.
+"""
+from .backend import array_module
+
+
+class Activation:
+    """Base class: subclasses define ``forward`` and ``derivative`` (or ``backward``)."""
+
+    name = ""
+    elementwise = True
+
+    def __call__(self, z):
+        return self.forward(z)
+
+    def forward(self, z):
+        raise NotImplementedError
+
+    def derivative(self, z, a):
+        """f'(z), given z and a = f(z) (whichever gives the simpler formula)."""
+        raise NotImplementedError
+
+    def backward(self, z, a, grad_a):
+        """∂E/∂z = ∂E/∂a · f'(z) (chain rule through an elementwise function)."""
+        return grad_a * self.derivative(z, a)
+
+    def __repr__(self):
+        return self.name
+
+
+class Identity(Activation):
+    """f(z) = z, f'(z) = 1.
+
+    >>> Identity()(2.0)
+    2.0
+    """
+
+    name = "identity"
+
+    def forward(self, z):
+        return z
+
+    def derivative(self, z, a):
+        return array_module(z).ones_like(z)
+
+    def backward(self, z, a, grad_a):
+        return grad_a
+
+
+class Sigmoid(Activation):
+    """Logistic f(z) = 1 / (1 + e^(−s·z)) with slope s; f'(z) = s·f(z)·(1 − f(z)).
+
+    >>> round(float(Sigmoid()(0.0)), 3), round(float(Sigmoid(slope=2.0).derivative(0.0, 0.5)), 3)
+    (0.5, 0.5)
+    """
+
+    name = "sigmoid"
+
+    def __init__(self, slope=1.0):
+        if not slope > 0:
+            raise ValueError(f"slope: expected a positive number, got {slope!r}")
+        self.slope = float(slope)
+
+    def forward(self, z):
+        xp = array_module(z)
+        sz = self.slope * z
+        e = xp.exp(-xp.abs(sz))  # never overflows: branch on the sign instead
+        return xp.where(sz >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def derivative(self, z, a):
+        return self.slope * a * (1.0 - a)
+
+    def __repr__(self):
+        return "sigmoid" if self.slope == 1.0 else f"sigmoid(slope={self.slope:g})"
+
+
+class Tanh(Activation):
+    """f(z) = tanh z, f'(z) = 1 − f(z)².
+
+    >>> float(Tanh().derivative(0.0, 0.0))
+    1.0
+    """
+
+    name = "tanh"
+
+    def forward(self, z):
+        return array_module(z).tanh(z)
+
+    def derivative(self, z, a):
+        return 1.0 - a * a
+
+
+class ReLU(Activation):
+    """f(z) = max(z, 0), f'(z) = 1 for z > 0 else 0 (the kink at 0 takes 0).
+
+    >>> float(ReLU()(-1.0)), float(ReLU().derivative(3.0, 3.0))
+    (0.0, 1.0)
+    """
+
+    name = "relu"
+
+    def forward(self, z):
+        return array_module(z).maximum(z, 0)
+
+    def derivative(self, z, a):
+        return (z > 0) * 1.0
+
+    def backward(self, z, a, grad_a):
+        return grad_a * (z > 0)
+
+
+class Softmax(Activation):
+    """Row-wise softmax s_k = e^(z_k) / Σ_j e^(z_j); Jacobian ∂s/∂z = diag(s) − s·sᵀ.
+
+    Not elementwise: ``backward`` applies the Jacobian to a row of gradients,
+    ∂E/∂z = s ⊙ (g − (g·s)), without forming the matrix.
+
+    >>> import numpy as np
+    >>> Softmax()(np.array([[0.0, 0.0]])).tolist()
+    [[0.5, 0.5]]
+    """
+
+    name = "softmax"
+    elementwise = False
+
+    def forward(self, z):
+        xp = array_module(z)
+        e = xp.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def derivative(self, z, a):
+        raise TypeError("softmax is not elementwise: use Softmax.backward(z, a, grad_a) or Softmax.jacobian(a)")
+
+    def jacobian(self, a):
+        """diag(s) − s·sᵀ for one output row ``a`` (a k×k matrix)."""
+        xp = array_module(a)
+        return xp.diag(a) - xp.outer(a, a)
+
+    def backward(self, z, a, grad_a):
+        return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
+
+
+ACTIVATIONS = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, Softmax)}
+
+
+def get_activation(spec):
+    """An :class:`Activation` from a name (``"sigmoid"``, …) or an instance (returned as is).
+
+    >>> get_activation("tanh")
+    tanh
+    """
+    if isinstance(spec, Activation):
+        return spec
+    if isinstance(spec, str) and spec in ACTIVATIONS:
+        return ACTIVATIONS[spec]()
+    raise ValueError(f"activation: expected one of {', '.join(ACTIVATIONS)} (or an Activation), got {spec!r}")

@@ -1,0 +1,61 @@
+"""Argument checks shared by the trainer: each error names the argument, what was expected and
+what was given."""
+import math
+import numbers
+
+import numpy as np
+
+from .backend import to_numpy
+
+
+def positive_int(name, value, minimum=1):
+    """``value`` as an int ≥ ``minimum``.
+
+    >>> positive_int("epochs", 3)
+    3
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def learning_rate(value, name="lr"):
+    """A finite learning rate > 0.
+
+    >>> learning_rate(0.5)
+    0.5
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}: expected a finite number > 0, got {value!r}")
+    return float(value)
+
+
+def momentum(value, name="momentum"):
+    """A momentum coefficient γ in [0, 1).
+
+    >>> momentum(0.9)
+    0.9
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+        raise ValueError(f"{name}: expected a number in [0, 1), got {value!r}")
+    return float(value)
+
+
+def finite_matrix(name, value, columns, dtype):
+    """``value`` as a 2-D float array with ``columns`` columns (a 1-D input is one sample).
+
+    >>> finite_matrix("X", [0.05, 0.10], 2, "float64").shape
+    (1, 2)
+    """
+    try:
+        a = np.asarray(to_numpy(value), dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: expected numbers in an array of shape (n_samples, {columns}), "
+                        f"got {type(value).__name__}") from exc
+    if a.ndim == 1:
+        a = a.reshape(1, -1)
+    if a.ndim != 2 or a.shape[1] != columns or a.shape[0] == 0:
+        raise ValueError(f"{name}: expected shape (n_samples, {columns}), got {np.shape(value)}")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name}: expected finite values, got {int((~np.isfinite(a)).sum())} NaN or infinite entries")
+    return a
