@@ -153,8 +153,11 @@ class Network:
         """``value`` checked (2-D, ``columns`` wide, finite) and moved to this net's backend."""
         return self.xp.asarray(validate.finite_matrix(name, value, columns, self.dtype))
 
-    def _data(self, X, T):
-        return self.as_array("X", X, self.sizes[0]), self.as_array("T", T, self.sizes[-1])
+    def _data(self, X, T, prefix=""):
+        X, T = self.as_array(prefix + "X", X, self.sizes[0]), self.as_array(prefix + "T", T, self.sizes[-1])
+        if T.shape[0] != X.shape[0]:
+            raise ValueError(f"{prefix}T: expected {X.shape[0]} rows like {prefix}X, got {T.shape[0]}")
+        return X, T
 
     # ---- forward and backward --------------------------------------------------------------
     def _forward(self, X):
@@ -260,7 +263,7 @@ class Network:
         loss_after = self.loss_function.value(self._forward(X)[1][-1], T)
         return StepTrace(X=X, T=T, lr=lr, momentum=momentum, loss=loss, loss_after=loss_after, layers=layers)
 
-    def train(self, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=32, shuffle=True, seed=0,
+    def train(self, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=True, seed=0,
               validation=None, progress=True, patience=None):
         """Mini-batch gradient descent with momentum; see :func:`bpcourse.training.train`.
 
@@ -285,10 +288,11 @@ class Network:
                 f"bias={self.biases is not None}, backend={self.backend!r}, dtype={self.dtype.name!r})")
 
 
-def gradient_check(net, X, T, eps=1e-6):
-    """Max relative error between backprop's gradient and central finite differences
-    (E(w + ε) − E(w − ε)) / 2ε over every weight and bias. Use float64 nets; ~1e-7 or less
-    means backprop is right.
+def gradient_check(net, X, T, eps=1e-5, floor=1e-6):
+    """Max relative error |g − ĝ| / max(|g|, |ĝ|, floor) between backprop's gradient g and the
+    central finite difference ĝ = (E(w + ε) − E(w − ε)) / 2ε, over every weight and bias.
+    ``floor`` keeps gradients that are zero up to rounding from dividing by ~0. Use float64
+    nets; 1e-6 or less means backprop is right.
 
     >>> gradient_check(Network([2, 3, 2], "tanh", seed=0), [[0.5, -1.0]], [[0.0, 1.0]]) < 1e-6
     True
@@ -307,6 +311,6 @@ def gradient_check(net, X, T, eps=1e-6):
             down = net.loss_function.value(net._forward(X)[1][-1], T)
             flat[i] = saved
             numeric, exact = (up - down) / (2 * eps), float(gflat[i])
-            scale = max(abs(numeric), abs(exact), 1e-8)
+            scale = max(abs(numeric), abs(exact), floor)
             worst = max(worst, abs(numeric - exact) / scale)
     return worst

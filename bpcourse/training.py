@@ -91,7 +91,7 @@ def _progress_bar(epochs, enabled):
     return tqdm(range(epochs), desc="training", unit="epoch", leave=False)
 
 
-def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=32, shuffle=True, seed=0,
+def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=True, seed=0,
           validation=None, progress=True, patience=None):
     """Train ``net`` in place and return its :class:`History`.
 
@@ -111,13 +111,8 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=32, shuffle=Tru
     X, T = net._data(X, T)
     lr, momentum = validate.learning_rate(lr), validate.momentum(momentum)
     epochs = validate.positive_int("epochs", epochs)
-    n = X.shape[0]
-    size = _batch_size(batch_size, n)
-    if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise ValueError(f"validation: expected a pair (X_val, T_val), got {type(validation).__name__}")
-        Xv, Tv = validation[0], validation[1]
-        Xv, Tv = net.as_array("validation X", Xv, net.sizes[0]), net.as_array("validation T", Tv, net.sizes[-1])
+    size = _batch_size(batch_size, X.shape[0])
+    validation = _validation_data(net, validation)
     if patience is not None:
         patience = validate.positive_int("patience", patience)
         if validation is None:
@@ -125,46 +120,67 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=32, shuffle=Tru
     rule = accuracy_rule(T)
     rng = np.random.default_rng(seed)
     history = net.history = History()
-    best = (math.inf, None)
+    best = None
     bar = _progress_bar(epochs, progress)
-    for epoch in bar:
-        order = net.xp.asarray(rng.permutation(n)) if shuffle else None
-        total_loss, correct = 0.0, 0.0
-        for start in range(0, n, size):
-            idx = order[start:start + size] if shuffle else slice(start, start + size)
-            Xb, Tb = X[idx], T[idx]
-            nets, outs = net._forward(Xb)
-            batch_loss = net.loss_function.value(outs[-1], Tb)
-            if not math.isfinite(batch_loss):
-                raise TrainingDiverged(
-                    f"training diverged: the loss became {batch_loss} in epoch {epoch + 1} "
-                    f"(lr={lr}, momentum={momentum}); try a smaller learning rate, e.g. lr={lr / 10:g}. "
-                    f"net.history keeps the {history.epochs} completed epochs.", history)
-            rows = Tb.shape[0]
-            total_loss += batch_loss * rows
-            if rule is not None:
-                correct += float(rule(outs[-1], Tb)) * rows
-            _, grads_W, grads_b = net._backward(nets, outs, Tb)
-            net._update(grads_W, grads_b, lr, momentum)
-        history.loss.append(total_loss / n)
-        if rule is not None:
-            history.accuracy.append(correct / n)
-        if validation is not None:
-            out = net._forward(Xv)[1][-1]
-            history.val_loss.append(net.loss_function.value(out, Tv))
-            if rule is not None:
-                history.val_accuracy.append(float(rule(out, Tv)))
-            if history.val_loss[-1] < best[0]:
-                best = (history.val_loss[-1], [p.copy() for p in net.parameters()])
-                history.best_epoch = epoch + 1
-            elif patience is not None and epoch + 1 - history.best_epoch >= patience:
-                history.stopped_early = True
-                break
-        if progress:
-            bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
-    if history.stopped_early:
-        for p, saved in zip(net.parameters(), best[1]):
-            p[...] = saved
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported, not warned about
+        for epoch in bar:
+            order = net.xp.asarray(rng.permutation(X.shape[0])) if shuffle else None
+            loss, acc = _epoch(net, X, T, order, size, lr, momentum, rule, history)
+            history.loss.append(loss)
+            if acc is not None:
+                history.accuracy.append(acc)
+            if validation is not None:
+                loss, acc = _score(net, *validation, rule)
+                history.val_loss.append(loss)
+                if acc is not None:
+                    history.val_accuracy.append(acc)
+                if best is None or loss < min(history.val_loss[:-1]):
+                    best = [p.copy() for p in net.parameters()]
+                    history.best_epoch = epoch + 1
+                elif patience is not None and epoch + 1 - history.best_epoch >= patience:
+                    history.stopped_early = True
+                    break
+            if progress:
+                bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
     if progress:
         bar.close()
+    if history.stopped_early:
+        for p, saved in zip(net.parameters(), best):
+            p[...] = saved
     return history
+
+
+def _validation_data(net, validation):
+    if validation is None:
+        return None
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise ValueError(f"validation: expected a pair (X_val, T_val), got {type(validation).__name__}")
+    return net._data(*validation, prefix="validation ")
+
+
+def _epoch(net, X, T, order, size, lr, momentum, rule, history):
+    """One pass over the data in batches of ``size``; returns the epoch's mean loss and accuracy."""
+    n = X.shape[0]
+    total_loss, correct = 0.0, 0.0
+    for start in range(0, n, size):
+        rows = order[start:start + size] if order is not None else slice(start, start + size)
+        Xb, Tb = X[rows], T[rows]
+        nets, outs = net._forward(Xb)
+        batch_loss = net.loss_function.value(outs[-1], Tb)
+        if not math.isfinite(batch_loss):
+            raise TrainingDiverged(
+                f"training diverged: the loss became {batch_loss} in epoch {history.epochs + 1} "
+                f"(lr={lr}, momentum={momentum}); try a smaller learning rate, e.g. lr={lr / 10:g}. "
+                f"net.history keeps the {history.epochs} completed epochs.", history)
+        total_loss += batch_loss * Xb.shape[0]
+        if rule is not None:
+            correct += float(rule(outs[-1], Tb)) * Xb.shape[0]
+        _, grads_W, grads_b = net._backward(nets, outs, Tb)
+        net._update(grads_W, grads_b, lr, momentum)
+    return total_loss / n, (correct / n if rule is not None else None)
+
+
+def _score(net, X, T, rule):
+    """Loss and accuracy (None for regression) of ``net`` on (X, T), without training."""
+    out = net._forward(X)[1][-1]
+    return net.loss_function.value(out, T), (float(rule(out, T)) if rule is not None else None)

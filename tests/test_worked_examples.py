@@ -1,0 +1,179 @@
+"""The two worked examples of the sources, reproduced by the trainer and checked three ways:
+against an independent per-neuron implementation written here with plain floats, against every
+number the source prints (to the precision it prints), and, where the source is wrong, against
+the documented cause in bpcourse.published."""
+import math
+
+import numpy as np
+import pytest
+
+from bpcourse.nn import Network
+from bpcourse.published import ERRATA_222, ERRATA_2321, PRINTED_222, PRINTED_2321, printed_precision
+
+
+def sigmoid(x):
+    return 1 / (1 + math.exp(-x))
+
+
+# ---- 2-2-2 (source 002) --------------------------------------------------------------------
+W222 = dict(w1=.15, w2=.20, w3=.25, w4=.30, w5=.40, w6=.45, w7=.50, w8=.55)
+B1, B2, I1, I2, T1, T2, LR = .35, .60, .05, .10, .01, .99, .5
+
+
+def net_222(**kw):
+    w = W222
+    return Network([2, 2, 2], weights=[[[w["w1"], w["w3"]], [w["w2"], w["w4"]]],
+                                       [[w["w5"], w["w7"]], [w["w6"], w["w8"]]]],
+                   biases=[[B1, B1], [B2, B2]], **kw)
+
+
+def scalar_222(w):
+    """The example's formulas neuron by neuron, biases fixed (as the source does)."""
+    v = {}
+    v["net_h1"] = w["w1"] * I1 + w["w2"] * I2 + B1
+    v["out_h1"] = sigmoid(v["net_h1"])
+    v["out_h2"] = sigmoid(w["w3"] * I1 + w["w4"] * I2 + B1)
+    v["net_o1"] = w["w5"] * v["out_h1"] + w["w6"] * v["out_h2"] + B2
+    v["out_o1"] = sigmoid(v["net_o1"])
+    v["out_o2"] = sigmoid(w["w7"] * v["out_h1"] + w["w8"] * v["out_h2"] + B2)
+    v["E_o1"] = 0.5 * (T1 - v["out_o1"]) ** 2
+    v["E_o2"] = 0.5 * (T2 - v["out_o2"]) ** 2
+    v["E_total"] = v["E_o1"] + v["E_o2"]
+    d_o1 = (v["out_o1"] - T1) * v["out_o1"] * (1 - v["out_o1"])
+    d_o2 = (v["out_o2"] - T2) * v["out_o2"] * (1 - v["out_o2"])
+    v["dEtotal/dout_o1"] = v["out_o1"] - T1
+    v["dout_o1/dnet_o1"] = v["out_o1"] * (1 - v["out_o1"])
+    v["delta_o1"] = d_o1
+    v["dEtotal/dw5"] = d_o1 * v["out_h1"]
+    v["dE_o1/dout_h1"] = d_o1 * w["w5"]
+    v["dE_o2/dout_h1"] = d_o2 * w["w7"]
+    v["dEtotal/dout_h1"] = v["dE_o1/dout_h1"] + v["dE_o2/dout_h1"]
+    v["dout_h1/dnet_h1"] = v["out_h1"] * (1 - v["out_h1"])
+    d_h1 = v["dEtotal/dout_h1"] * v["dout_h1/dnet_h1"]
+    d_h2 = (d_o1 * w["w6"] + d_o2 * w["w8"]) * v["out_h2"] * (1 - v["out_h2"])
+    v["dEtotal/dw1"] = d_h1 * I1
+    grads = dict(w1=d_h1 * I1, w2=d_h1 * I2, w3=d_h2 * I1, w4=d_h2 * I2,
+                 w5=d_o1 * v["out_h1"], w6=d_o1 * v["out_h2"], w7=d_o2 * v["out_h1"], w8=d_o2 * v["out_h2"])
+    new = {k: w[k] - LR * g for k, g in grads.items()}
+    return v, new
+
+
+def trainer_222(steps):
+    """The trainer's values for the source's keys (biases fixed, as in the source)."""
+    net = net_222(learn_biases=False)
+    trace = net.step([I1, I2], [T1, T2], lr=LR)
+    h, o = trace.layers
+    (W1, W2) = (h.new_W, o.new_W)
+    values = {"E_total": trace.loss, "E_after_1": trace.loss_after,
+              "net_h1": h.net[0, 0], "out_h1": h.out[0, 0], "out_h2": h.out[0, 1],
+              "net_o1": o.net[0, 0], "out_o1": o.out[0, 0], "out_o2": o.out[0, 1],
+              "delta_o1": o.delta[0, 0], "dEtotal/dw5": o.grad_W[0, 0], "dEtotal/dw1": h.grad_W[0, 0],
+              "w1": W1[0, 0], "w2": W1[1, 0], "w3": W1[0, 1], "w4": W1[1, 1],
+              "w5": W2[0, 0], "w6": W2[1, 0], "w7": W2[0, 1], "w8": W2[1, 1]}
+    for _ in range(steps - 1):
+        net.step([I1, I2], [T1, T2], lr=LR)
+    values["E_after_10000"] = net.loss([I1, I2], [T1, T2])
+    return {k: float(v) for k, v in values.items()}
+
+
+@pytest.fixture(scope="module")
+def trained_222():
+    return trainer_222(10_000)
+
+
+def test_222_trainer_equals_the_independent_formulas(trained_222):
+    v, new = scalar_222(W222)
+    for key in ("E_total", "net_h1", "out_h1", "out_h2", "net_o1", "out_o1", "out_o2", "delta_o1",
+                "dEtotal/dw5", "dEtotal/dw1"):
+        assert trained_222[key] == pytest.approx(v[key], abs=1e-15), key
+    for key, value in new.items():
+        assert trained_222[key] == pytest.approx(value, abs=1e-15), key
+    assert trained_222["E_after_1"] == pytest.approx(scalar_222(new)[0]["E_total"], abs=1e-15)
+
+
+def test_222_every_printed_number_is_reproduced_or_listed_as_wrong(trained_222):
+    v, _ = scalar_222(W222)
+    exact = {**v, **trained_222}
+    for key, text in PRINTED_222.items():
+        agrees = abs(exact[key] - float(text)) <= printed_precision(text) * (1 + 1e-9)
+        assert agrees != (key in ERRATA_222), f"{key}: printed {text}, exact {exact[key]!r}"
+
+
+def test_222_documented_differences(trained_222):
+    assert trained_222["E_after_1"] == pytest.approx(0.291027774, abs=5e-10)  # printed 0.291027924
+    assert trained_222["E_after_10000"] == pytest.approx(3.51019e-05, rel=1e-5)  # printed 3.51085e-05
+    net = net_222()  # biases learnt too: the error after 10,000 steps is 14 times smaller
+    for _ in range(10_000):
+        net.step([I1, I2], [T1, T2], lr=LR)
+    assert net.loss([I1, I2], [T1, T2]) < trained_222["E_after_10000"] / 10
+
+
+# ---- 2-3-2-1 (source 000) ------------------------------------------------------------------
+W2321 = {(1, 3): -1, (2, 3): 1, (1, 4): 2.5, (2, 4): 0.4, (1, 5): 1, (2, 5): -1.5,
+         (3, 6): 2.2, (4, 6): -1.4, (5, 6): 0.56, (3, 7): 0.34, (4, 7): 1.05, (5, 7): 3.1,
+         (6, 8): 0.75, (7, 8): -0.22}
+LAYERS_2321 = [[1, 2], [3, 4, 5], [6, 7], [8]]
+
+
+def matrices_2321(w):
+    return [[[w[j, k] for k in nxt] for j in prev] for prev, nxt in zip(LAYERS_2321, LAYERS_2321[1:])]
+
+
+def scalar_2321_step(w, prev_dw, lr=.3, gamma=.1):
+    """One step in the source's own convention: δ = (t − o)·f′, Δw_ij = α·δ_j·O_i + γ·Δw_ij(t−1)."""
+    O, I, d = {1: .6, 2: .7}, {}, {}
+    for prev, nxt in zip(LAYERS_2321, LAYERS_2321[1:]):
+        for k in nxt:
+            I[k] = sum(O[j] * w[j, k] for j in prev)
+            O[k] = sigmoid(I[k])
+    d[8] = (.9 - O[8]) * O[8] * (1 - O[8])
+    for layer, nxt in zip(LAYERS_2321[-2:0:-1], LAYERS_2321[:0:-1]):
+        for j in layer:
+            d[j] = sum(d[k] * w[j, k] for k in nxt) * O[j] * (1 - O[j])
+    dw = {(i, j): lr * d[j] * O[i] + gamma * prev_dw.get((i, j), 0.0) for (i, j) in w}
+    return {key: w[key] + dw[key] for key in w}, dw, I, O, d
+
+
+def test_2321_two_steps_with_momentum_equal_the_source_convention():
+    net = Network([2, 3, 2, 1], weights=matrices_2321(W2321))
+    assert net.biases is None
+    w, dw = dict(W2321), {}
+    for _ in range(2):
+        trace = net.step([.6, .7], [.9], lr=.3, momentum=.1)
+        w, dw, _, O, d = scalar_2321_step(w, dw)
+        for layer, (prev, nxt) in zip(trace.layers, zip(LAYERS_2321, LAYERS_2321[1:])):
+            for a, j in enumerate(prev):
+                for b, k in enumerate(nxt):
+                    assert layer.delta_W[a, b] == pytest.approx(dw[j, k], abs=1e-15)
+                    assert layer.new_W[a, b] == pytest.approx(w[j, k], abs=1e-15)
+            for b, k in enumerate(nxt):
+                assert -layer.delta[0, b] == pytest.approx(d[k], abs=1e-15)  # δ_source = −δ
+    assert np.allclose(np.concatenate([W.ravel() for W in net.weights]),
+                       np.concatenate([np.ravel(M) for M in matrices_2321(w)]), atol=1e-15)
+
+
+def test_2321_second_step_momentum_term_is_gamma_times_the_first_change():
+    with_momentum = Network([2, 3, 2, 1], weights=matrices_2321(W2321))
+    plain = Network([2, 3, 2, 1], weights=matrices_2321(W2321))
+    first = with_momentum.step([.6, .7], [.9], lr=.3, momentum=.1)
+    plain.step([.6, .7], [.9], lr=.3, momentum=0.0)
+    second = with_momentum.step([.6, .7], [.9], lr=.3, momentum=.1)
+    second_plain = plain.step([.6, .7], [.9], lr=.3, momentum=0.0)
+    for l, (a, b) in enumerate(zip(second.layers, second_plain.layers)):
+        assert np.allclose(a.delta_W - b.delta_W, 0.1 * first.layers[l].delta_W, atol=1e-15)
+        assert np.abs(first.layers[l].delta_W).min() > 0  # the momentum term is not zero
+
+
+def test_2321_every_printed_number_is_reproduced_or_listed_as_wrong():
+    _, dw, I, O, d = scalar_2321_step(dict(W2321), {})
+    new = {key: W2321[key] + dw[key] for key in W2321}
+    exact = {}
+    exact.update({f"I{k}": v for k, v in I.items()})
+    exact.update({f"O{k}": v for k, v in O.items()})
+    exact.update({f"d{k}": v for k, v in d.items()})
+    exact.update({f"Dw{i}{j}": v for (i, j), v in dw.items()})
+    exact.update({f"w{i}{j}": v for (i, j), v in new.items()})
+    for key, text in PRINTED_2321.items():
+        agrees = abs(exact[key] - float(text)) <= printed_precision(text) * (1 + 1e-9)
+        assert agrees != (key in ERRATA_2321), f"{key}: printed {text}, exact {exact[key]!r}"
+    assert exact["d3"] > 0 > float(PRINTED_2321["d3"])  # the sign slip
