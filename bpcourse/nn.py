@@ -151,7 +151,7 @@ class Network:
 
     def as_array(self, name, value, columns):
         """``value`` checked (2-D, ``columns`` wide, finite) and moved to this net's backend."""
-        return self.xp.asarray(validate.finite_matrix(name, value, columns, self.dtype))
+        return validate.finite_matrix(name, value, columns, self.dtype, self.xp)
 
     def _data(self, X, T, prefix=""):
         X, T = self.as_array(prefix + "X", X, self.sizes[0]), self.as_array(prefix + "T", T, self.sizes[-1])

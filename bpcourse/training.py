@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import validate
-from .backend import to_numpy
 
 
 class TrainingDiverged(FloatingPointError):
@@ -54,13 +53,13 @@ def accuracy_rule(targets):
     >>> accuracy_rule(np.array([[0.0], [1.0]])).__name__
     '_above_half'
     """
-    t = to_numpy(targets)
-    values = set(np.unique(t).tolist())
-    if t.shape[1] == 1 and values <= {0.0, 1.0}:
+    t = targets
+    binary, signs = bool(((t == 0) | (t == 1)).all()), bool(((t == -1) | (t == 1)).all())
+    if t.shape[1] == 1 and binary:
         return _above_half
-    if t.shape[1] == 1 and values <= {-1.0, 1.0}:
+    if t.shape[1] == 1 and signs:
         return _same_sign
-    if t.shape[1] > 1 and values <= {0.0, 1.0} and np.all(t.sum(axis=1) == 1):
+    if t.shape[1] > 1 and binary and bool((t.sum(axis=1) == 1).all()):
         return _same_argmax
     return None
 

@@ -5,8 +5,6 @@ import numbers
 
 import numpy as np
 
-from .backend import to_numpy
-
 
 def positive_int(name, value, minimum=1):
     """``value`` as an int ≥ ``minimum``.
@@ -41,21 +39,22 @@ def momentum(value, name="momentum"):
     return float(value)
 
 
-def finite_matrix(name, value, columns, dtype):
-    """``value`` as a 2-D float array with ``columns`` columns (a 1-D input is one sample).
+def finite_matrix(name, value, columns, dtype, xp=np):
+    """``value`` as a 2-D ``xp`` float array with ``columns`` columns (a 1-D input is one sample).
+    Arrays already on the backend stay there: the checks run where the data lives.
 
     >>> finite_matrix("X", [0.05, 0.10], 2, "float64").shape
     (1, 2)
     """
     try:
-        a = np.asarray(to_numpy(value), dtype=dtype)
+        a = xp.asarray(value, dtype=dtype)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name}: expected numbers in an array of shape (n_samples, {columns}), "
                         f"got {type(value).__name__}") from exc
     if a.ndim == 1:
         a = a.reshape(1, -1)
     if a.ndim != 2 or a.shape[1] != columns or a.shape[0] == 0:
-        raise ValueError(f"{name}: expected shape (n_samples, {columns}), got {np.shape(value)}")
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name}: expected finite values, got {int((~np.isfinite(a)).sum())} NaN or infinite entries")
+        raise ValueError(f"{name}: expected shape (n_samples, {columns}), got {tuple(a.shape)}")
+    if not bool(xp.isfinite(a).all()):
+        raise ValueError(f"{name}: expected finite values, got {int((~xp.isfinite(a)).sum())} NaN or infinite entries")
     return a
