@@ -114,9 +114,13 @@ class Network:
 
     @staticmethod
     def _check_dtype(dtype):
-        if np.dtype(dtype) not in (np.float32, np.float64):
+        try:
+            chosen = np.dtype(dtype)
+        except TypeError:
+            chosen = None
+        if chosen not in (np.float32, np.float64):
             raise ValueError(f"dtype: expected 'float64' or 'float32', got {dtype!r}")
-        return np.dtype(dtype)
+        return chosen
 
     def _initial_parameters(self, seed, init, scale, bias):
         rng = np.random.default_rng(seed)
@@ -133,6 +137,8 @@ class Network:
             W = np.asarray(to_numpy(W), dtype=self.dtype)
             if W.shape != (m, n):
                 raise ValueError(f"weights[{i}]: expected shape ({m}, {n}) (fan_in, fan_out), got {W.shape}")
+            if not np.isfinite(W).all():
+                raise ValueError(f"weights[{i}]: expected finite values, got {int((~np.isfinite(W)).sum())} NaN or infinite")
             checked.append(self.xp.array(W))
         return checked
 
