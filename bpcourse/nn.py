@@ -13,6 +13,7 @@ for a batch of inputs o_0 = X (one row per sample)
 
 where E is the mean over the samples of the per-sample loss.
 """
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -270,7 +271,7 @@ class Network:
         return StepTrace(X=X, T=T, lr=lr, momentum=momentum, loss=loss, loss_after=loss_after, layers=layers)
 
     def train(self, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=True, seed=0,
-              validation=None, progress=True, patience=None):
+              validation=None, progress=True, patience=None, callback=None):
         """Mini-batch gradient descent with momentum; see :func:`bpcourse.training.train`.
 
         >>> from bpcourse.datasets import xor
@@ -282,7 +283,22 @@ class Network:
         from .training import train
         return train(self, X, T, lr=lr, momentum=momentum, epochs=epochs, batch_size=batch_size,
                      shuffle=shuffle, seed=seed, validation=validation, progress=progress,
-                     patience=patience)
+                     patience=patience, callback=callback)
+
+    def copy(self):
+        """An independent copy: same layers, activations, loss and backend; copied parameters and
+        momentum state.
+
+        >>> a = Network([2, 1], seed=0); b = a.copy(); b.weights[0] += 1
+        >>> bool((a.weights[0] != b.weights[0]).all())
+        True
+        """
+        clone = copy.copy(self)
+        clone.weights = [W.copy() for W in self.weights]
+        clone.biases = None if self.biases is None else [b.copy() for b in self.biases]
+        clone._velocity = None if self._velocity is None else [v.copy() for v in self._velocity]
+        clone.history = None
+        return clone
 
     def parameters(self):
         """All parameter arrays in order: weights, then biases (if any)."""

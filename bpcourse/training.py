@@ -91,7 +91,7 @@ def _progress_bar(epochs, enabled):
 
 
 def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=True, seed=0,
-          validation=None, progress=True, patience=None):
+          validation=None, progress=True, patience=None, callback=None):
     """Train ``net`` in place and return its :class:`History`.
 
     ``batch_size``: 1 = online, k = mini-batch, None = full batch. Each epoch visits every sample
@@ -100,6 +100,7 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
     ``validation=(X_val, T_val)`` is scored after each epoch; with ``patience`` training stops
     after that many epochs without a lower validation loss and the best parameters are restored.
     A NaN or infinite loss raises :class:`TrainingDiverged` (``net.history`` keeps what was done).
+    ``callback(history)``, if given, is called after every epoch (e.g. to move a progress widget).
 
     >>> from bpcourse.nn import Network
     >>> from bpcourse.datasets import xor
@@ -141,6 +142,8 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
                     break
             if progress:
                 bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+            if callback is not None:
+                callback(history)
     if progress:
         bar.close()
     if history.stopped_early:

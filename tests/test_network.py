@@ -168,3 +168,17 @@ def test_progress_bar_runs(capsys):
     X, T = xor()
     Network([2, 2, 1], seed=0).train(X, T, epochs=3, batch_size=None, progress=True)
     assert "training" in capsys.readouterr().err
+
+
+def test_callback_sees_every_epoch_and_copy_is_independent():
+    X, T = xor()
+    net = Network([2, 3, 1], seed=0)
+    seen = []
+    net.train(X, T, lr=0.5, momentum=0.5, epochs=4, progress=False, callback=lambda h: seen.append(h.epochs))
+    assert seen == [1, 2, 3, 4]
+    clone = net.copy()
+    assert all(np.array_equal(a, b) for a, b in zip(clone.parameters(), net.parameters()))
+    assert np.array_equal(clone.step(X, T, lr=0.5, momentum=0.5).layers[0].delta_W,
+                          net.copy().step(X, T, lr=0.5, momentum=0.5).layers[0].delta_W)  # momentum state copied
+    clone.step(X, T, lr=0.5)
+    assert not np.array_equal(clone.weights[0], net.weights[0])
