@@ -1,0 +1,96 @@
+"""Figure helpers (bpcourse.plots): data on the axes, labels, a saved PNG of each to look at."""
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from bpcourse import plots  # noqa: E402
+from bpcourse.datasets import two_moons, xor  # noqa: E402
+from bpcourse.descent import descend  # noqa: E402
+from bpcourse.examples import example_222  # noqa: E402
+from bpcourse.nn import Network  # noqa: E402
+from bpcourse.surfaces import get_surface  # noqa: E402
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def save(fig, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / name).write_bytes(plots.figure_png(fig, dpi=90))
+
+
+def test_network_diagram_shows_weights_and_highlights():
+    fig, ax = plots.new_figure(figsize=(8, 5))
+    net = example_222().net
+    plots.draw_network(net, reads={("edge", 2, 0, 0)}, writes={("node", 2, 0)}, ax=ax)
+    texts = [t.get_text() for t in ax.texts]
+    assert {"0.15", "0.2", "0.25", "0.3", "0.4", "0.45", "0.5", "0.55"} <= set(texts)   # w1 … w8
+    assert "o1\nb = 0.6" in texts
+    edge = next(line for line in ax.lines if line.get_xydata().tolist() == [[1.0, 0.5], [2.0, 0.5]])
+    assert edge.get_color() == plots.READ_COLOR
+    save(fig, "plots_network.png")
+
+
+def test_network_diagram_rejects_mismatched_weights():
+    with pytest.raises(ValueError, match="weights"):
+        plots.draw_network([np.ones((2, 3)), np.ones((2, 1))])
+
+
+def test_error_curve_step_lands_where_the_rule_says():
+    s = get_surface("two_minima")
+    fig, ax = plots.new_figure()
+    plots.error_curve(s.f, s.domain[0], grad=s.grad, at=[1.8], lr=0.02, ax=ax)
+    w1 = 1.8 - 0.02 * s.grad(1.8)[0]
+    assert ax.lines[-1].get_xdata()[0] == pytest.approx(w1)
+    assert ax.get_xlabel() == "w" and ax.get_title()
+    save(fig, "plots_error_curve.png")
+
+
+def test_contour_and_curve_with_paths():
+    fig, (a, b) = plots.new_figure(1, 2, figsize=(12, 4.5))
+    for ax, name in ((a, "rosenbrock"), (b, "two_minima")):
+        s = get_surface(name)
+        path = descend(s, steps=60)
+        plots.surface_plot(s, paths={"descent": (path.points, path.losses)}, ax=ax)
+        line = next(line for line in ax.lines if line.get_label() == "descent")
+        assert np.allclose(line.get_xdata(), path.points[:, 0])
+    save(fig, "plots_surfaces.png")
+
+
+def test_surface_3d_and_loss_per_step():
+    s = get_surface("valley")
+    path = descend(s, steps=30)
+    fig = plots.Figure(figsize=(12, 4.5), layout="constrained")
+    plots.surface_3d(s, path=(path.points, path.losses), ax=fig.add_subplot(1, 2, 1, projection="3d"))
+    ax = plots.loss_per_step(path.losses, ax=fig.add_subplot(1, 2, 2))
+    assert ax.lines[0].get_ydata().tolist() == path.losses.tolist()
+    save(fig, "plots_surface_3d.png")
+
+
+def test_learning_curve_and_decision_boundaries():
+    fig, axes = plots.new_figure(1, 3, figsize=(16, 4.5))
+    net = Network([2, 8, 1], "tanh", seed=0)
+    X, T = two_moons(100, seed=1)
+    history = net.train(X, T, lr=0.3, momentum=0.9, epochs=20, batch_size=10, progress=False, validation=(X, T))
+    plots.learning_curve(history, ax=axes[0], accuracy_ax=axes[0].twinx())
+    assert axes[0].lines[0].get_ydata().tolist() == history.loss
+    plots.decision_boundary(net, X, T, ax=axes[1], resolution=60)
+    xor_net = Network([2, 3, 2], ["tanh", "softmax"], "cross_entropy", seed=0)
+    Xx, Tx = xor()
+    plots.decision_boundary(xor_net, Xx, np.column_stack([1 - Tx[:, 0], Tx[:, 0]]), ax=axes[2], resolution=60)
+    assert {"class 0", "class 1"} <= {t.get_text() for t in axes[1].get_legend().get_texts()}
+    save(fig, "plots_training.png")
+
+
+def test_activations_come_from_the_library():
+    fig, axes = plots.new_figure(1, 4, figsize=(14, 3.5))
+    for name, ax in zip(["identity", "sigmoid", "tanh", "relu"], axes):
+        plots.activation_plot(name, ax=ax)
+    z, derivative = axes[2].lines[1].get_xydata().T
+    assert derivative == pytest.approx(1 - np.tanh(z) ** 2)
+    with pytest.raises(ValueError, match="activation"):
+        plots.activation_plot("softmax", ax=axes[0])
+    save(fig, "plots_activations.png")

@@ -1,0 +1,197 @@
+"""Widget callbacks without a browser: the figure's data follow the controls, divergence and bad
+input are reported, the step-through visits every stage with the trace's numbers."""
+import base64
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from bpcourse.examples import example_222, example_2321  # noqa: E402
+from bpcourse.nn import Network  # noqa: E402
+from bpcourse.training import TrainingDiverged  # noqa: E402
+from bpcourse.widgets import STAGE_KINDS, BackpropStepper, DescentExplorer, TrainingExplorer  # noqa: E402
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def save(widget, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / name).write_bytes(widget.image.value)
+
+
+def path_line(explorer):
+    return next(line for line in explorer.ax_path.lines if line.get_label().startswith("α ="))
+
+
+# ---- descent explorer ---------------------------------------------------------------------------
+def test_moving_a_slider_changes_the_path_and_the_figure():
+    explorer = DescentExplorer("valley")
+    before, image = path_line(explorer).get_xydata().copy(), explorer.image.value
+    explorer.momentum.value = 0.5
+    after = path_line(explorer).get_xydata()
+    assert not np.array_equal(before, after)
+    assert np.allclose(after, explorer.path.points) and explorer.path.momentum == 0.5
+    assert explorer.image.value != image
+    assert explorer.ax_loss.lines[-1].get_ydata().tolist() == explorer.path.losses.tolist()
+    save(explorer, "widget_descent_valley.png")
+
+
+def test_start_and_steps_sliders_drive_the_run():
+    explorer = DescentExplorer("two_minima")
+    explorer.steps.value = 7
+    explorer.start[0].value = -2.0
+    assert explorer.path.taken == 7 and explorer.path.points[0, 0] == -2.0
+    assert explorer.start[1].layout.display == "none"   # a curve has one weight
+
+
+def test_divergence_is_reported_and_the_plot_is_not_empty():
+    explorer = DescentExplorer("rosenbrock")
+    explorer.lr.value = 1.0
+    assert explorer.path.diverged
+    assert "Diverged" in explorer.message.value and "DIVERGED" in [t.get_text() for t in explorer.ax_path.texts]
+    assert explorer.ax_path.images and len(path_line(explorer).get_xdata()) >= 1   # surface and start still drawn
+    save(explorer, "widget_descent_diverged.png")
+
+
+def test_switching_function_takes_its_suggested_settings():
+    explorer = DescentExplorer("valley")
+    explorer.function.value = "plateau"
+    assert explorer.lr.value == pytest.approx(2.0, rel=0.06) and explorer.path.points.shape[1] == 1
+    assert explorer.ax_path.get_title().startswith("Plateau")
+
+
+def test_static_fallback_carries_a_png_and_the_widget_view():
+    bundle = DescentExplorer("cylinder")._repr_mimebundle_()
+    assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+# ---- training explorer --------------------------------------------------------------------------
+def test_train_draws_learning_curve_and_boundary():
+    explorer = TrainingExplorer("XOR")
+    assert explorer.ax_curve.lines[0].get_ydata().tolist() == explorer.history.loss
+    assert explorer.history.accuracy[-1] == 1.0 and explorer.progress.value == explorer.epochs.value
+    assert explorer.ax_boundary.images
+    explorer.lr.value = 0.05
+    assert "press Train" in explorer.message.value      # no training on a slider move without live update
+    before = list(explorer.history.loss)
+    explorer.train()
+    assert explorer.history.loss != before
+    save(explorer, "widget_training_xor.png")
+
+
+def test_live_update_trains_small_settings_on_change():
+    explorer = TrainingExplorer("XOR", live=True)
+    explorer.momentum.value = 0.5
+    assert "Trained" in explorer.message.value and explorer.net.sizes == [2, 4, 1]
+    explorer.hidden.value = "3, 2"
+    assert explorer.net.sizes == [2, 3, 2, 1]
+
+
+def test_typed_nonsense_gives_a_message_not_a_traceback():
+    explorer = TrainingExplorer("XOR")
+    explorer.batch.value = "many"
+    assert "batch size" in explorer.message.value
+    explorer.train()
+    assert "batch size" in explorer.message.value
+    explorer.batch.value, explorer.hidden.value = "full", "0"
+    explorer.train()
+    assert "hidden widths" in explorer.message.value
+
+
+def test_training_divergence_is_a_plain_message(monkeypatch):
+    explorer = TrainingExplorer("XOR")
+    real_train = Network.train
+
+    def blow_up_in_epoch_3(net, X, T, lr, momentum, epochs, **kwargs):
+        history = real_train(net, X, T, lr, momentum, epochs=2, **kwargs)
+        raise TrainingDiverged("training diverged: the loss became nan in epoch 3", history)
+
+    monkeypatch.setattr(Network, "train", blow_up_in_epoch_3)
+    explorer.train()
+    assert "Training diverged in epoch 3" in explorer.message.value and explorer.history.epochs == 2
+    assert explorer.ax_curve.lines[0].get_ydata().tolist() == explorer.history.loss
+    save(explorer, "widget_training_diverged.png")
+
+
+def test_rising_loss_is_called_overshooting():
+    explorer = TrainingExplorer("two moons")
+    explorer.activation.value, explorer.lr.value, explorer.momentum.value = "relu", 10.0, 0.99
+    explorer.train()
+    assert explorer.history.loss[-1] > explorer.history.loss[0] and "loss went up" in explorer.message.value
+
+
+def test_moons_with_default_settings():
+    explorer = TrainingExplorer("two moons")
+    assert explorer.history.accuracy[-1] > 0.9
+    save(explorer, "widget_training_moons.png")
+
+
+# ---- step-through -------------------------------------------------------------------------------
+def walk(stepper):
+    seen = [stepper.stage]
+    while stepper.position[0] == 0:
+        stepper.next()
+        seen.append(stepper.stage)
+    return seen[:-1]
+
+
+@pytest.mark.parametrize("example", [example_222, example_2321])
+def test_stepper_visits_every_stage_in_order_with_the_trace_numbers(example):
+    ex = example()
+    trace = Network(ex.net.sizes, weights=ex.net.weights, biases=ex.net.biases,
+                    learn_biases=ex.net.learn_biases).step(ex.X, ex.T, ex.lr, ex.momentum)
+    stepper = BackpropStepper(*ex)
+    stages = walk(stepper)
+    L = len(ex.net.sizes) - 1
+    expected = ([("forward", l) for l in range(1, L + 1)] + [("loss", L), ("output delta", L)]
+                + [("hidden delta", l) for l in range(L - 1, 0, -1)]
+                + [("gradient", l) for l in range(L, 0, -1)] + [("update", l) for l in range(L, 0, -1)])
+    assert [(s.kind, s.layer) for s in stages] == expected
+    assert [STAGE_KINDS.index(s.kind) for s in stages] == sorted(STAGE_KINDS.index(s.kind) for s in stages)
+    for s in stages:
+        layer = trace.layers[s.layer - 1]
+        for name, value in s.values.items():
+            reference = trace.loss if name == "loss" else getattr(layer, name)
+            reference = reference[0] if name in ("net", "out", "delta") else reference
+            assert np.array_equal(value, reference) if reference is not None else value is None, (s.kind, name)
+    assert ex.net.weights[0][0, 0] == trace.layers[0].W[0, 0]   # the given net is not changed
+
+
+def test_stepper_shows_the_numbers_and_highlights():
+    stepper = BackpropStepper(*example_222())
+    stepper.next()   # forward, layer 2
+    texts = " ".join(t.get_text() for t in stepper.ax_net.texts)
+    assert "z = 1.106" in texts and "o = 0.7514" in texts
+    assert "1.10591" in stepper.ax_text.texts[1].get_text()
+    boxes = [t for t in stepper.ax_net.texts if t.get_text().startswith("o1")]
+    assert boxes[0].get_bbox_patch().get_edgecolor()[:3] != (0, 0, 0)   # o1 is written: highlighted
+    save(stepper, "widget_stepper_222_forward.png")
+    for _ in range(5):
+        stepper.next()   # loss, output δ, hidden δ, gradient 2, gradient 1
+    assert stepper.stage.kind == "gradient" and "0.000438568" in stepper.ax_text.texts[1].get_text()  # ∂E/∂w1
+    save(stepper, "widget_stepper_222_gradient.png")
+
+
+def test_stepper_goes_on_to_the_next_update_and_back():
+    stepper = BackpropStepper(*example_2321())
+    stages = walk(stepper)
+    assert stepper.position == (1, 0) and len(stepper.traces) == 2
+    stepper.previous()
+    assert stepper.position == (0, len(stages) - 1)
+    for _ in range(len(stages)):
+        stepper.next()
+    last = stepper.stage
+    assert last.kind == "update" and "+ 0.1·" in last.lines[0]   # momentum term with Δw(t−1) of update 1
+    save(stepper, "widget_stepper_2321_update2.png")
+
+
+def test_stepper_rejects_batches_and_big_nets():
+    ex = example_222()
+    with pytest.raises(ValueError, match="X: expected one sample"):
+        BackpropStepper(ex.net, np.vstack([ex.X, ex.X]), np.vstack([ex.T, ex.T]))
+    with pytest.raises(ValueError, match="net: expected a small net"):
+        BackpropStepper(Network([2, 20, 1], seed=0), [[0.0, 1.0]], [[1.0]])
