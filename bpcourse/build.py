@@ -1,0 +1,201 @@
+"""Generate the learner notebooks in ``notebooks/`` from the solved ones in ``solutions/``.
+
+The solution notebooks are the one source of truth. Solution code sits between nbgrader's markers::
+
+    def step(w, grad, lr):
+        ### BEGIN SOLUTION
+        return w - lr * grad
+        ### END SOLUTION
+
+and the learner copy gets a stub in its place: inside a function body
+``raise NotImplementedError("exercise not done yet")``, at the top level ``name = None`` for every
+name the solution assigns (so "Run All" still reaches the end and the check cells say "not done
+yet"). Both copies are then executed top to bottom so their stored outputs are real.
+
+Each learner notebook records in its metadata a hash of the sources it was generated with. A learner
+notebook whose sources no longer match that hash has been edited: the generator refuses to replace
+it unless given ``--force``, and even then it first saves the edited copy next to it as ``.bak``.
+
+Run ``python -m bpcourse.build`` (``make notebooks``); ``--check`` only reports whether
+``notebooks/`` is up to date with ``solutions/``.
+
+>>> print(stub_solutions("x = 1\\n### BEGIN SOLUTION\\ny = 2 * x\\n### END SOLUTION"), end="")
+x = 1
+y = None  # your answer here
+"""
+import argparse
+import ast
+import copy
+import hashlib
+import json
+import pathlib
+import re
+import shutil
+import sys
+
+import nbformat
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+METADATA_KEY = "bpcourse"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SOLUTIONS, NOTEBOOKS = ROOT / "solutions", ROOT / "notebooks"
+_BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[ \t]*\n(.*?)^[ \t]*{re.escape(END)}[ \t]*(?:\n|$)", re.M | re.S)
+
+
+class LearnerEdited(RuntimeError):
+    """A learner notebook was edited since it was generated; replacing it needs ``force``."""
+
+
+def stub_solutions(source):
+    """``source`` with every solution block replaced by its stub (see the module docstring).
+
+    >>> print(stub_solutions("def f(x):\\n    ### BEGIN SOLUTION\\n    return x\\n    ### END SOLUTION\\n"))
+    def f(x):
+        raise NotImplementedError("exercise not done yet")
+    <BLANKLINE>
+    """
+    if source.count(BEGIN) != source.count(END) or source.count(BEGIN) != len(_BLOCK.findall(source)):
+        raise ValueError(f"source: expected matched '{BEGIN}' / '{END}' lines, each on a line of its own, got\n{source}")
+    return _BLOCK.sub(_stub, source)
+
+
+def _stub(match):
+    indent, body = match.group(1), match.group(2)
+    if indent:
+        return f'{indent}raise NotImplementedError("exercise not done yet")\n'
+    names = [target.id for node in ast.parse(body).body if isinstance(node, ast.Assign)
+             for target in node.targets if isinstance(target, ast.Name)]
+    if not names:
+        raise ValueError(f"solution block: expected a top-level block to assign at least one name, got\n{body}")
+    return "".join(f"{name} = None  # your answer here\n" for name in dict.fromkeys(names))
+
+
+def learner_notebook(solution):
+    """The learner version of a solution notebook (a new notebook; outputs cleared, stubs in place).
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("### BEGIN SOLUTION\\na = 1\\n### END SOLUTION")])
+    >>> learner_notebook(nb).cells[0].source
+    'a = None  # your answer here\\n'
+    """
+    nb = copy.deepcopy(solution)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = stub_solutions(cell.source)
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata.pop("widgets", None)
+    nb.metadata[METADATA_KEY] = {"generated_hash": sources_hash(nb),
+                                 "generated_by": "python -m bpcourse.build (edit solutions/, not this file)"}
+    return nb
+
+
+def sources_hash(nb):
+    """SHA-256 of what a learner can edit: each cell's id, type and source (outputs are not included,
+    so running a notebook does not count as editing it).
+
+    >>> sources_hash(nbformat.v4.new_notebook()) == sources_hash(nbformat.v4.new_notebook())
+    True
+    """
+    cells = [[cell.get("id", ""), cell.cell_type, cell.source] for cell in nb.cells]
+    return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def was_edited(nb):
+    """True when a learner notebook's sources differ from those it was generated with (or it was not
+    generated at all)."""
+    recorded = nb.metadata.get(METADATA_KEY, {}).get("generated_hash")
+    return recorded != sources_hash(nb)
+
+
+def same_sources(a, b):
+    """True when two notebooks have the same cells (ids, types, sources, cell metadata), outputs aside."""
+    def cells(nb):
+        return [(c.get("id"), c.cell_type, c.source, c.metadata) for c in nb.cells]
+    return cells(a) == cells(b)
+
+
+def execute(nb, path, timeout=300):
+    """Run ``nb`` top to bottom in a fresh kernel whose working directory is the notebook's folder."""
+    from nbclient import NotebookClient
+
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return nb
+
+
+def write(nb, path):
+    nbformat.validate(nb)
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def generate(solution_path, learner_path, force=False, run=True, log=print):
+    """Write the learner notebook for one solution notebook (and, with ``run``, execute both).
+
+    Refuses with :class:`LearnerEdited` when ``learner_path`` was edited since it was generated,
+    unless ``force``: then the edited copy is first saved as ``<name>.ipynb.bak``.
+    """
+    solution = nbformat.read(solution_path, as_version=4)
+    learner = learner_notebook(solution)
+    if learner_path.exists():
+        existing = nbformat.read(learner_path, as_version=4)
+        if was_edited(existing):
+            if not force:
+                raise LearnerEdited(f"{learner_path}: edited since it was generated; not replaced. Rename it to "
+                                    f"keep your work, or run `python -m bpcourse.build --force` to replace it "
+                                    f"(the edited copy is then saved as {learner_path.name}.bak)")
+            backup = learner_path.with_name(learner_path.name + ".bak")
+            shutil.copyfile(learner_path, backup)
+            log(f"{learner_path}: edited; saved the edited copy as {backup}")
+    if run:
+        log(f"executing {solution_path}")
+        write(execute(solution, solution_path), solution_path)
+        log(f"executing {learner_path}")
+        execute(learner, learner_path)
+    write(learner, learner_path)
+
+
+def out_of_date(solutions=SOLUTIONS, notebooks=NOTEBOOKS):
+    """Messages naming every learner notebook that is missing, stale or has no solution.
+
+    >>> out_of_date(pathlib.Path("no-such-folder"), pathlib.Path("no-such-folder"))
+    []
+    """
+    problems = []
+    solved = {p.name: p for p in sorted(solutions.glob("*.ipynb"))}
+    for name, path in solved.items():
+        target = notebooks / name
+        if not target.exists():
+            problems.append(f"{target}: missing")
+        elif not same_sources(learner_notebook(nbformat.read(path, as_version=4)), nbformat.read(target, as_version=4)):
+            problems.append(f"{target}: out of date with {path}")
+    problems += [f"{p}: has no solution notebook in {solutions}" for p in sorted(notebooks.glob("*.ipynb"))
+                 if p.name not in solved]
+    return problems
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bpcourse.build", description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", help="notebook file names (default: every notebook in solutions/)")
+    parser.add_argument("--force", action="store_true", help="replace learner notebooks even if edited (a .bak copy is kept)")
+    parser.add_argument("--check", action="store_true", help="only report whether notebooks/ is up to date; exit 1 if not")
+    parser.add_argument("--no-execute", action="store_true", help="write the learner sources without running anything")
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = out_of_date()
+        print("\n".join(problems) or "notebooks/ is up to date with solutions/")
+        return 1 if problems else 0
+    paths = [SOLUTIONS / name for name in args.names] or sorted(SOLUTIONS.glob("*.ipynb"))
+    refused = []
+    for path in paths:
+        if not path.exists():
+            parser.error(f"names: expected notebooks in {SOLUTIONS}, got {path.name!r}")
+        try:
+            generate(path, NOTEBOOKS / path.name, force=args.force, run=not args.no_execute)
+        except LearnerEdited as exc:
+            refused.append(str(exc))
+    for message in refused:
+        print(message, file=sys.stderr)
+    return 1 if refused else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,343 @@
+"""Computational graphs and a chain of one-weight neurons (notebook 03).
+
+A :class:`Graph` is built from inputs and two-argument ``add`` / ``mul`` nodes. Its derivatives can be
+found two ways, and both count how many edges they visit:
+
+- :meth:`Graph.path_sum`: for one input, multiply the local derivatives along every path to the
+  output and add the products (paths share edges, so shared edges are visited again and again);
+- :meth:`Graph.reverse_accumulation`: start from ∂out/∂out = 1 and walk the nodes from the output
+  back to the inputs, passing each node's derivative down each of its edges once (backprop).
+
+>>> g = Graph.from_source_001()
+>>> values = g.evaluate(a=2, b=1)
+>>> g.reverse_accumulation(values, "e")[0]["b"], g.path_sum(values, "e", "b")[0]
+(5.0, 5.0)
+"""
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from .losses import SSE
+from .update import momentum_update
+
+OPS = ("input", "add", "mul")
+
+
+@dataclass(frozen=True)
+class Node:
+    """``name = op(*parents)``; a parent is another node's name or a number (a constant)."""
+
+    name: str
+    op: str
+    parents: tuple = ()
+
+
+class Graph:
+    """A computational graph; nodes are added in order, so every node comes after its parents.
+
+    >>> g = Graph().inputs("x", "y").add("q", "x", "y").mul("f", "q", -6)
+    >>> g.evaluate(x=-5, y=2)["f"]
+    18.0
+    """
+
+    def __init__(self):
+        self.nodes = {}
+
+    @classmethod
+    def from_source_001(cls):
+        """e = (a + b)·(b + 1) with c = a + b and d = b + 1, the graph of source 001.
+
+        >>> Graph.from_source_001().edges()
+        [('a', 'c'), ('b', 'c'), ('b', 'd'), ('c', 'e'), ('d', 'e')]
+        """
+        return cls().inputs("a", "b").add("c", "a", "b").add("d", "b", 1).mul("e", "c", "d")
+
+    @classmethod
+    def layered(cls, depth):
+        """Two inputs and ``depth`` layers of two nodes, each fed by both nodes of the layer below
+        (one sum, one product), and an output summing the last layer: the number of paths from an
+        input to the output doubles with every layer, the number of edges grows by 4.
+
+        >>> g = Graph.layered(3); len(g.edges()), len(g.paths("x0", "out"))
+        (14, 8)
+        """
+        if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 1:
+            raise ValueError(f"depth: expected an integer >= 1, got {depth!r}")
+        g = cls().inputs("x0", "x1")
+        for l in range(1, depth + 1):
+            below = ("x0", "x1") if l == 1 else (f"s{l - 1}", f"p{l - 1}")
+            g.add(f"s{l}", *below).mul(f"p{l}", *below)
+        return g.add("out", f"s{depth}", f"p{depth}")
+
+    # ---- building -------------------------------------------------------------------------
+    def inputs(self, *names):
+        for name in names:
+            self._add_node(Node(name, "input"))
+        return self
+
+    def add(self, name, x, y):
+        """Add node ``name = x + y``."""
+        return self._add_node(Node(name, "add", (x, y)))
+
+    def mul(self, name, x, y):
+        """Add node ``name = x · y``."""
+        return self._add_node(Node(name, "mul", (x, y)))
+
+    def _add_node(self, node):
+        if not isinstance(node.name, str) or node.name in self.nodes:
+            raise ValueError(f"name: expected a new node name, got {node.name!r}")
+        for p in node.parents:
+            if not (isinstance(p, numbers.Real) or p in self.nodes):
+                raise ValueError(f"{node.name}: expected parents that are earlier nodes or numbers, got {p!r}")
+        named = [p for p in node.parents if isinstance(p, str)]
+        if len(set(named)) != len(named):
+            raise ValueError(f"{node.name}: expected two different parents, got {node.parents!r}")
+        self.nodes[node.name] = node
+        return self
+
+    # ---- values and local derivatives -----------------------------------------------------
+    def evaluate(self, **inputs):
+        """The value of every node for the given input values (a forward pass)."""
+        missing = [n.name for n in self.nodes.values() if n.op == "input" and n.name not in inputs]
+        if missing:
+            raise ValueError(f"inputs: expected values for {missing}, got {sorted(inputs)}")
+        values = {}
+        for node in self.nodes.values():
+            args = [values[p] if isinstance(p, str) else float(p) for p in node.parents]
+            values[node.name] = (float(inputs[node.name]) if node.op == "input"
+                                 else args[0] + args[1] if node.op == "add" else args[0] * args[1])
+        return values
+
+    def edges(self):
+        """(parent, child) for every edge between two nodes, in the order the nodes were added."""
+        return [(p, n.name) for n in self.nodes.values() for p in n.parents if isinstance(p, str)]
+
+    def local_derivatives(self, values):
+        """∂child/∂parent on each edge: 1 into an add node, the other factor into a mul node.
+
+        >>> g = Graph.from_source_001(); g.local_derivatives(g.evaluate(a=2, b=1))[("c", "e")]
+        2.0
+        """
+        local = {}
+        for node in self.nodes.values():
+            for i, p in enumerate(node.parents):
+                if isinstance(p, str):
+                    other = node.parents[1 - i]
+                    other = values[other] if isinstance(other, str) else float(other)
+                    local[(p, node.name)] = 1.0 if node.op == "add" else other
+        return local
+
+    # ---- two ways to the derivatives ------------------------------------------------------
+    def paths(self, start, end):
+        """Every path from node ``start`` to node ``end``, each a list of nodes."""
+        children = {}
+        for parent, child in self.edges():
+            children.setdefault(parent, []).append(child)
+        if start == end:
+            return [[end]]
+        return [[start] + rest for child in children.get(start, []) for rest in self.paths(child, end)]
+
+    def path_sum(self, values, output, wrt):
+        """(∂output/∂wrt, edge visits): the sum over all paths of the product of local derivatives."""
+        local = self.local_derivatives(values)
+        total, visits = 0.0, 0
+        for path in self.paths(wrt, output):
+            product = 1.0
+            for edge in zip(path, path[1:]):
+                product *= local[edge]
+                visits += 1
+            total += product
+        return total, visits
+
+    def reverse_accumulation(self, values, output):
+        """({node: ∂output/∂node}, edge visits): one backward sweep, each edge visited once.
+
+        >>> g = Graph.from_source_001(); g.reverse_accumulation(g.evaluate(a=2, b=1), "e")
+        ({'a': 2.0, 'b': 5.0, 'c': 2.0, 'd': 3.0, 'e': 1.0}, 5)
+        """
+        local = self.local_derivatives(values)
+        grads = dict.fromkeys(self.nodes, 0.0)
+        grads[output] = 1.0
+        visits = 0
+        for node in reversed(self.nodes.values()):
+            for p in node.parents:
+                if isinstance(p, str):
+                    grads[p] += grads[node.name] * local[(p, node.name)]
+                    visits += 1
+        return dict(sorted(grads.items())), visits
+
+
+    # ---- picture --------------------------------------------------------------------------
+    def layers(self):
+        """{node: depth}: inputs at 0, every other node one past its deepest parent.
+
+        >>> Graph.from_source_001().layers()
+        {'a': 0, 'b': 0, 'c': 1, 'd': 1, 'e': 2}
+        """
+        depth = {}
+        for node in self.nodes.values():
+            depth[node.name] = 1 + max((depth[p] for p in node.parents if isinstance(p, str)), default=-1)
+        return depth
+
+    def draw(self, values=None, grads=None, *, ax=None, title="Computational graph"):
+        """The graph left to right, inputs first: each node shows its operation, its value and (given
+        ``grads``) ∂output/∂node; each edge shows its local derivative (given ``values``)."""
+        from .plots import FONT, PALETTE, label
+        if ax is None:
+            import matplotlib.pyplot as plt
+            ax = plt.figure(figsize=(7.5, 4.2), layout="constrained").add_subplot()
+        depth = self.layers()
+        columns = {}
+        for name, d in depth.items():
+            columns.setdefault(d, []).append(name)
+        where = {name: (d, (len(col) - 1) / 2 - i) for d, col in columns.items() for i, name in enumerate(col)}
+        local = self.local_derivatives(values) if values is not None else {}
+        for parent, child in self.edges():
+            (x0, y0), (x1, y1) = where[parent], where[child]
+            ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "-|>", "color": "0.5", "lw": 1.5,
+                                                              "shrinkA": 24, "shrinkB": 24})
+            if (parent, child) in local:
+                ax.text(x0 + 0.45 * (x1 - x0), y0 + 0.45 * (y1 - y0), f"{local[(parent, child)]:g}", ha="center",
+                        va="center", color=PALETTE["blue"], fontsize=FONT["text"],
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": PALETTE["blue"], "lw": 0.8})
+        for name, (x, y) in where.items():
+            node = self.nodes[name]
+            ops = {"add": " + ", "mul": " · "}
+            text = name if node.op == "input" else f"{name} = {ops[node.op].join(map(str, node.parents))}"
+            if values is not None:
+                text += f"\n= {values[name]:g}"
+            if grads is not None:
+                text += f"\n∂/∂{name}: {grads[name]:g}"
+            ax.text(x, y, text, ha="center", va="center", fontsize=FONT["text"], linespacing=1.3,
+                    bbox={"boxstyle": "round,pad=0.4", "fc": "#F2F2F2", "ec": "black", "lw": 1.2})
+        ax.set_xlim(-0.5, max(depth.values()) + 0.5)
+        half = max(len(col) for col in columns.values()) / 2
+        ax.set_ylim(-half - 0.1, half + 0.1)
+        ax.set_axis_off()
+        label(ax, title)
+        ax.grid(False)
+        return ax
+
+
+class Neuron:
+    """A linear neuron with one weight: o = w·x. It keeps its input x from the forward pass, because
+    the backward pass needs it: ∂E/∂w = ∂E/∂o · x, and it passes ∂E/∂x = ∂E/∂o · w back.
+
+    >>> n = Neuron(3.0); n.forward(2.0), n.backward(1.0), n.grad_w
+    (6.0, 3.0, 2.0)
+    """
+
+    def __init__(self, w):
+        self._w = np.array(float(w))
+        self._step = np.zeros(())
+        self.input = None
+        self.grad_w = None
+
+    @property
+    def w(self):
+        return float(self._w)
+
+    def forward(self, x):
+        self.input = float(x)
+        return self.w * self.input
+
+    def backward(self, grad_o):
+        """Given ∂E/∂o, store ∂E/∂w = ∂E/∂o·x and return ∂E/∂x = ∂E/∂o·w (with the weight not yet updated)."""
+        if self.input is None:
+            raise ValueError("backward: expected a forward pass first, got none")
+        self.grad_w = float(grad_o) * self.input
+        return float(grad_o) * self.w
+
+    def fit(self, lr, momentum=0.0):
+        """Apply Δw(t) = −α·∂E/∂w + γ·Δw(t−1) (:func:`bpcourse.update.momentum_update`)."""
+        if self.grad_w is None:
+            raise ValueError("fit: expected a backward pass first, got none")
+        momentum_update([self._w], [np.array(self.grad_w)], [self._step], lr, momentum)
+
+    def __repr__(self):
+        return f"Neuron(w={self.w:.6g})"
+
+
+class NeuronChain:
+    """One-weight neurons in a row, o = x·w_1·w_2·…·w_n, trained on E = (o − t)² (as in source 003,
+    without the ½; :class:`bpcourse.losses.SSE`).
+
+    >>> chain = NeuronChain([0.5, 2.0]); chain.forward(3.0)
+    3.0
+    >>> chain.train_step(3.0, 7.0, lr=0.01)
+    16.0
+    >>> chain.gradients()
+    [-48.0, -12.0]
+    """
+
+    def __init__(self, weights):
+        weights = list(weights)
+        if not weights:
+            raise ValueError(f"weights: expected at least one weight, got {weights!r}")
+        self.neurons = [Neuron(w) for w in weights]
+
+    @property
+    def weights(self):
+        return [n.w for n in self.neurons]
+
+    def forward(self, x):
+        for neuron in self.neurons:
+            x = neuron.forward(x)
+        return x
+
+    def backward(self, grad_o):
+        """Pass ∂E/∂o from the last neuron to the first; returns ∂E/∂x."""
+        for neuron in reversed(self.neurons):
+            grad_o = neuron.backward(grad_o)
+        return grad_o
+
+    def gradients(self):
+        """∂E/∂w_i of the last backward pass, first neuron first."""
+        return [n.grad_w for n in self.neurons]
+
+    def fit(self, lr, momentum=0.0):
+        for neuron in self.neurons:
+            neuron.fit(lr, momentum)
+
+    def train_step(self, x, t, lr, momentum=0.0):
+        """Forward, backward, update; returns E before the update."""
+        E, grad_o = squared_error(self.forward(x), t)
+        self.backward(grad_o)
+        self.fit(lr, momentum)
+        return E
+
+
+def squared_error(o, t):
+    """(E, ∂E/∂o) for one output: E = (o − t)² and ∂E/∂o = 2·(o − t) (:class:`bpcourse.losses.SSE`).
+
+    >>> squared_error(3.0, 7.0)
+    (16.0, -8.0)
+    """
+    o, t = np.array([[o]], dtype=float), np.array([[t]], dtype=float)
+    return float(SSE().per_sample(o, t)[0]), float(SSE().gradient(o, t)[0, 0])
+
+
+def chain_error(weights, x, t):
+    """E = (x·w_1·…·w_n − t)² as a plain function of the weights.
+
+    >>> chain_error([0.5, 2.0], 3.0, 7.0)
+    16.0
+    """
+    return (x * float(np.prod(weights)) - t) ** 2
+
+
+def numeric_gradient(fun, weights, eps=1e-6):
+    """Central finite differences (fun(w + ε) − fun(w − ε)) / 2ε for each weight in turn.
+
+    >>> [round(g, 6) for g in numeric_gradient(lambda w: w[0] ** 2 * w[1], [3.0, 2.0])]
+    [12.0, 9.0]
+    """
+    weights = [float(w) for w in weights]
+    grads = []
+    for i in range(len(weights)):
+        up, down = list(weights), list(weights)
+        up[i] += eps
+        down[i] -= eps
+        grads.append((fun(up) - fun(down)) / (2 * eps))
+    return grads
