@@ -116,11 +116,12 @@ def torch_installed():
 
 
 def peak_memory_mb():
-    """Peak resident memory of a fresh process that loads the data and runs bpcourse once."""
-    code = ("import resource, benchmarks.bench_digits as b; b.run_bpcourse(*b.data()); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    """Peak resident memory (VmHWM, which starts afresh at exec) of a new process that loads the
+    data and runs bpcourse once."""
+    code = ("import benchmarks.bench_digits as b; b.run_bpcourse(*b.data()); "
+            "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
+    return int(out.stdout.strip()) / 1024  # kB
 
 
 def main():
