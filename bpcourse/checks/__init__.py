@@ -1,0 +1,17 @@
+"""Exercise checks for the notebooks, one module per notebook (``introduction``, ``gradient_descent``,
+``loss_functions``, ``chain_rule``, …) sharing :mod:`bpcourse.checks.feedback`.
+
+Each ``check_…`` function tests a learner's answer on several cases (edge cases included) and returns
+a :class:`~bpcourse.checks.feedback.Feedback` that prints what went wrong and a hint about why, or
+"not done yet" when the exercise still holds its stub (``raise NotImplementedError`` or ``None``), so
+that "Run All" reaches the end of the notebook.
+
+>>> from bpcourse.checks import gradient_descent
+>>> gradient_descent.check_step(lambda w, grad, lr: w - lr * grad).status
+'passed'
+>>> feedback = gradient_descent.check_step(lambda w, grad, lr: w + lr * grad)
+>>> feedback.summary
+'4 of 6 cases wrong'
+>>> print(feedback.lines[0])
+✗ w=1, ∂E/∂w=2, α=0.1: got 1.2, expected 0.8 — your step moves uphill: check the sign of the gradient term
+"""

@@ -1,0 +1,58 @@
+"""Exercise checks of notebook 00, introduction."""
+
+import numpy as np
+
+from ..activations import Sigmoid
+from ..update import momentum_update
+from .feedback import check_value, close, run_cases
+
+
+def check_net_input(fn):
+    """Exercise 00.1: ``net_input(o, W, b)`` = z with z_k = Σ_j o_j·w_jk + b_k, W[j, k] = w_jk.
+
+    >>> check_net_input(lambda o, W, b: np.asarray(o) @ np.asarray(W) + b).passed
+    True
+    """
+    cases = [
+        ("o=[1, 2], W 2×3, b=[0, 0, 0]", ([1.0, 2.0], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [0.0, 0.0, 0.0])),
+        ("o=[1, 2], W 2×2 not symmetric, b=[0, 0]", ([1.0, 2.0], [[1.0, 2.0], [3.0, 4.0]], [0.0, 0.0])),
+        ("o=[0.05, 0.1], W 2×2, b=[0.35, 0.35]", ([0.05, 0.1], [[0.15, 0.25], [0.2, 0.3]], [0.35, 0.35])),
+        ("o=[3], W 1×1 (one input, one neuron), b=[-1]", ([3.0], [[2.0]], [-1.0])),
+    ]
+    cases = [(d, tuple(np.array(a) for a in args), np.array(args[0]) @ np.array(args[1]) + np.array(args[2]))
+             for d, args in cases]
+
+    def hint(args, got, expected):
+        o, W, b = args
+        if W.shape[0] == W.shape[1] and close(got, W @ o + b):
+            return "you used W[k, j]; here W[j, k] = w_jk is the weight FROM j TO k, so z_k = Σ_j o_j·W[j, k] (o @ W + b)"
+        if close(got, o @ W):
+            return "the bias is missing: z_k = Σ_j o_j·w_jk + b_k"
+        if close(got, Sigmoid()(o @ W + b)):
+            return "that is the output o = f(z); the exercise asks for the net input z, before the activation"
+        if np.shape(got) != expected.shape:
+            return f"expected one net input per neuron of the next layer (shape {expected.shape}), got shape {np.shape(got)}"
+        return "z_k = Σ_j o_j·w_jk + b_k: multiply each input by the weight from it to neuron k and add the bias"
+    return run_cases("00.1", "net input z", fn, cases, hint)
+
+
+MOMENTUM_QUESTION = {"lr": 0.1, "grad": 0.2, "momentum": 0.9, "previous": 0.05}
+
+
+def check_momentum_prediction(delta_w):
+    """Exercise 00.2: Δw(t) = −α·∂E/∂w + γ·Δw(t−1) for the numbers in :data:`MOMENTUM_QUESTION`.
+
+    >>> check_momentum_prediction(0.065)
+    Exercise 00.2 (predict Δw(t)): 0.065 is not it — you added α·∂E/∂w: a step goes against the gradient, so it is −α·∂E/∂w
+    """
+    q = MOMENTUM_QUESTION
+    w, step = np.zeros(1), np.array([q["previous"]])
+    momentum_update([w], [np.array([q["grad"]])], [step], q["lr"], q["momentum"])
+    gradient_term, momentum_term = q["lr"] * q["grad"], q["momentum"] * q["previous"]
+    mistakes = [
+        (gradient_term + momentum_term, "you added α·∂E/∂w: a step goes against the gradient, so it is −α·∂E/∂w"),
+        (-gradient_term, "that is −α·∂E/∂w alone: the momentum term γ·Δw(t−1) is missing"),
+        (-gradient_term - momentum_term, "the momentum term keeps the sign of the previous step: +γ·Δw(t−1)"),
+        (momentum_term, "the gradient term −α·∂E/∂w is missing"),
+    ]
+    return check_value("00.2", "predict Δw(t)", delta_w, float(step[0]), mistakes)
