@@ -25,8 +25,9 @@ ERRATA_222 = {
     "E_after_1": "the exact error after one step is 0.291027774 (it agrees to 6 decimals); recomputing "
                  "from the source's own printed, rounded weights gives the exact value too, so the last "
                  "three digits are a slip in the printed number",
-    "E_after_10000": "the exact error after 10,000 steps (biases fixed, as in the source) is 3.51019e-05; "
-                     "the printed 3.51085e-05 agrees to 3 significant digits only",
+    "E_after_10000": "off by one step: the error after 10,000 steps (biases fixed, as in the source) is "
+                     "3.51019e-05; the printed 3.51085e-05 is, to every printed digit, the error after 9,999 "
+                     "steps, i.e. measured in the 10,000th pass before its update",
 }
 
 # Source 000: the 2-3-2-1 sigmoid net without biases (inputs .6/.7, target .9, lr .3, momentum .1).
