@@ -8,9 +8,11 @@ from that palette. Fonts are large enough for a lecture hall.
 import io
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from PIL import Image
 
 from .activations import ACTIVATIONS, get_activation
 from .backend import to_numpy
@@ -20,6 +22,8 @@ PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermilli
 CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 READ_COLOR, WRITE_COLOR = PALETTE["blue"], PALETTE["vermillion"]
+READ_FILL, WRITE_FILL = "#D6E9F5", "#FBE3D6"
+LABEL_CLEARANCE = 1.05  # inches from a neuron's centre to a weight label's centre: clear of a neuron's box
 FONT = {"title": 15, "label": 13, "tick": 11, "text": 11}
 SURFACE_CMAP = "cividis"
 TWO_CLASS_CMAP = LinearSegmentedColormap.from_list("blue_white_orange", [PALETTE["blue"], "#FFFFFF", PALETTE["orange"]])
@@ -46,6 +50,59 @@ def figure_png(fig, dpi=80):
     return buffer.getvalue()
 
 
+class LiveFigure:
+    """A figure that is shown again after every change (a widget's), rendered as PNG bytes.
+
+    With ``changing`` given, the rest of the figure is rendered once into a background and each
+    :meth:`png` draws only those artists on top of it; without, the whole figure is drawn. The
+    layout is computed on the first render and when asked (``relayout``: a new surface or data
+    set), not on every change.
+
+    >>> fig, ax = new_figure(); line, = ax.plot([0, 1], [0, 1])
+    >>> live = LiveFigure(fig)
+    >>> live.png(changing=[line])[:4], line.get_animated()
+    (b'\\x89PNG', True)
+    """
+
+    def __init__(self, fig, dpi=80):
+        if not (isinstance(dpi, (int, float)) and dpi >= 72):
+            raise ValueError(f"dpi: expected a number of at least 72 (readable on a projector), got {dpi!r}")
+        self.fig, self.canvas = fig, FigureCanvasAgg(fig)
+        fig.set_dpi(dpi)
+        self.background, self.laid_out = None, False
+
+    def png(self, changing=None, *, relayout=False):
+        """Render and return the PNG bytes: everything, or ``changing`` on the kept background."""
+        if changing is None:
+            self._draw(relayout)
+        else:
+            for artist in changing:
+                artist.set_animated(True)  # left out of the background
+            if relayout or self.background is None:
+                self._draw(relayout)
+                self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+            else:
+                self.canvas.restore_region(self.background)
+            renderer = self.canvas.get_renderer()
+            for artist in changing:
+                artist.draw(renderer)
+        return _png(self.canvas.buffer_rgba())
+
+    def _draw(self, relayout):
+        if relayout or not self.laid_out:
+            self.fig.set_layout_engine("constrained")
+        self.canvas.draw()
+        self.fig.set_layout_engine("none")
+        self.laid_out = True
+
+
+def _png(rgba):
+    """PNG bytes of an RGBA buffer: RGB, fast compression (a widget image is encoded on every change)."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(rgba)[..., :3]).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
 def _axes(ax, figsize=(6.4, 4.8), **kwargs):
     if ax is not None:
         return ax
@@ -59,7 +116,7 @@ def label(ax, title, xlabel=None, ylabel=None):
     >>> ax = label(new_figure()[1], "E(w)", "w", "E"); ax.get_xlabel()
     'w'
     """
-    ax.set_title(title, fontsize=FONT["title"])
+    ax.set_title(title, fontsize=FONT["title"], y=1.0)  # a fixed place: no search for room on each draw
     if xlabel is not None:
         ax.set_xlabel(xlabel, fontsize=FONT["label"])
     if ylabel is not None:
@@ -84,7 +141,7 @@ def neuron_names(sizes):
 
 
 def _network_shape(weights):
-    weights = [np.asarray(to_numpy(W), dtype=float) for W in weights]
+    weights = [np.asarray(to_numpy(W), dtype=float) for W in getattr(weights, "weights", weights)]  # a Network's too
     sizes = [W.shape[0] for W in weights] + [weights[-1].shape[1]] if weights else []
     chained = all(a.shape[1] == b.shape[0] for a, b in zip(weights, weights[1:]))
     if not weights or any(W.ndim != 2 for W in weights) or not chained:
@@ -102,6 +159,115 @@ def node_positions(sizes):
     return [[(float(l), (n - 1) / 2 - k) for k in range(n)] for l, n in enumerate(sizes)]
 
 
+def network_figsize(sizes):
+    """A figure size (inches) with room for a net of these layer sizes and all the numbers of a
+    backprop step on it: z, o and δ in the neuron boxes, weights and gradients on the edges.
+
+    >>> network_figsize([2, 2, 2])
+    (10.1, 5.9)
+    """
+    return round(3.2 * len(sizes) + 0.5, 2), round(1.6 * max(sizes) + 2.7, 2)
+
+
+def label_fraction(n_in, n_out, lowest=0.36):
+    """Where a layer's weight labels sit along their edges (0 at the source, 1 at the target):
+    the fraction in [``lowest``, 0.5] that keeps them furthest apart vertically, the middle on a tie.
+
+    Edge j → k runs from y_j to y_k (neighbouring neurons 1 apart), so at fraction f its label
+    is at (1 − f)·y_j + f·y_k and two labels are |(1 − f)·Δj + f·Δk| apart. At f = ½ crossing
+    edges would put their labels on the same spot.
+
+    >>> label_fraction(2, 2), label_fraction(2, 3), label_fraction(2, 1)
+    (0.36, 0.4, 0.5)
+    """
+    steps = [(dj, dk) for dj in range(n_in) for dk in range(1 - n_out, n_out) if (dj, dk) > (0, 0)]
+
+    def gap(f):
+        return min([abs((1 - f) * dj + f * dk) for dj, dk in steps], default=1.0)
+
+    if not 0 < lowest <= 0.5:
+        raise ValueError(f"lowest: expected a fraction in (0, 0.5], got {lowest!r}")
+    candidates = np.arange(50, round(100 * lowest) - 1, -1) / 100
+    return max((float(f) for f in candidates), key=lambda f: round(min(gap(f), 0.5), 6))
+
+
+def _highlight(item, reads, writes, plain, fill=False):
+    """The colour of a written, read or plain item: a line colour, or with ``fill`` a light fill."""
+    written, read = (WRITE_FILL, READ_FILL) if fill else (WRITE_COLOR, READ_COLOR)
+    return written if item in writes else read if item in reads else plain
+
+
+class NetworkDiagram:
+    """A feed-forward net drawn once, a box per neuron and a labelled line per weight w_jk, whose
+    texts and highlights :meth:`show` changes in place (the step-through does so at every stage).
+    ``weights`` is a :class:`~bpcourse.nn.Network` or its list of W_l (fan_in, fan_out).
+
+    >>> diagram = NetworkDiagram([np.ones((2, 2)), np.ones((2, 1))], ax=new_figure()[1])
+    >>> ax = diagram.show(edge_text=[[["a", "b"], ["c", "d"]], [["e"], ["f"]]], writes={("edge", 2, 1, 0)})
+    >>> line, text = diagram.edges[("edge", 2, 1, 0)]; text.get_text(), line.get_color() == WRITE_COLOR
+    ('f', True)
+    """
+
+    def __init__(self, weights, *, names=None, ax=None):
+        self.weights, self.sizes = _network_shape(weights)
+        self.names = neuron_names(self.sizes) if names is None else names
+        self.ax = _axes(ax, figsize=(2.8 * len(self.sizes) + 1, 1.6 * max(self.sizes) + 1.5))
+        positions = node_positions(self.sizes)
+        self.ax.set_xlim(-0.45, len(self.sizes) - 0.55)
+        # the axes' width before any layout (which only widens it): a lower bound on the room per layer
+        inches_per_layer = self.ax.figure.get_figwidth() * self.ax.get_position().width / np.ptp(self.ax.get_xlim())
+        lowest = min(0.42, LABEL_CLEARANCE / inches_per_layer)  # off the middle, where crossing edges' labels meet
+        self.edges = {}  # ("edge", l, j, k): (line, label)
+        for l, W in enumerate(self.weights, start=1):
+            f = label_fraction(*W.shape, lowest=lowest)
+            for j, k in np.ndindex(W.shape):
+                (x0, y0), (x1, y1) = positions[l - 1][j], positions[l][k]
+                line, = self.ax.plot([x0, x1], [y0, y1], zorder=1)
+                text = self.ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0), "", ha="center", va="center",
+                                    fontsize=FONT["text"] - 1, zorder=3,
+                                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "lw": 0.8})
+                self.edges[("edge", l, j, k)] = line, text
+        self.nodes = {("node", l, k): self.ax.text(x, y, "", ha="center", va="center", fontsize=FONT["text"], zorder=4,
+                                                   linespacing=1.3, bbox={"boxstyle": "round,pad=0.4"})
+                      for l, layer in enumerate(positions) for k, (x, y) in enumerate(layer)}
+        self.key = self.ax.legend(handles=[Patch(fc=READ_FILL, ec=READ_COLOR, label="reads"),
+                                           Patch(fc=WRITE_FILL, ec=WRITE_COLOR, label="writes")],
+                                  loc="lower left", fontsize=FONT["text"], ncol=2, frameon=False)
+        half = (max(self.sizes) - 1) / 2
+        self.ax.set_ylim(-half - 0.75, half + 0.6)
+        self.ax.set_axis_off()
+
+    @property
+    def artists(self):
+        """The lines and texts that :meth:`show` changes (the key of colours stays as it is)."""
+        return [artist for pair in self.edges.values() for artist in pair] + list(self.nodes.values())
+
+    def show(self, node_text=None, edge_text=None, *, reads=(), writes=(), title=None):
+        """Put ``node_text[l][k]`` under neuron k of layer l (default: nothing) and
+        ``edge_text[l-1][j][k]`` on the weight from j to k into layer l (default: w_jk); highlight
+        the ``("node", l, k)`` and ``("edge", l, j, k)`` items in ``reads`` (blue) and ``writes``
+        (vermillion); set the ``title`` if given. Returns the axes."""
+        reads, writes = set(reads), set(writes)
+        for item, (line, text) in self.edges.items():
+            _, l, j, k = item
+            colour, marked = _highlight(item, reads, writes, "0.55"), item in reads | writes
+            line.set(color=colour, linewidth=3.0 if marked else 1.2)
+            text.set(text=f"{self.weights[l - 1][j, k]:.4g}" if edge_text is None else edge_text[l - 1][j][k],
+                     color=colour if marked else "black")
+            text.get_bbox_patch().set_edgecolor(colour)
+        for item, text in self.nodes.items():
+            _, l, k = item
+            extra = "" if node_text is None else node_text[l][k]
+            text.set_text(self.names[l][k] + ("\n" + extra if extra else ""))
+            text.get_bbox_patch().set(edgecolor=_highlight(item, reads, writes, "black"),
+                                      facecolor=_highlight(item, reads, writes, "#F2F2F2", fill=True),
+                                      linewidth=2.5 if item in reads | writes else 1.2)
+        self.key.set_visible(bool(reads or writes))
+        if title is not None:
+            self.ax.set_title(title, fontsize=FONT["title"], y=1.0)
+        return self.ax
+
+
 def draw_network(weights, biases=None, *, node_text=None, edge_text=None, reads=(), writes=(), names=None,
                  ax=None, title="Network"):
     """Draw a feed-forward net with numbers on it: a box per neuron, a line per weight w_jk.
@@ -110,7 +276,7 @@ def draw_network(weights, biases=None, *, node_text=None, edge_text=None, reads=
     ``node_text[l][k]`` adds lines under neuron k of layer l (default: its bias b_k);
     ``edge_text[l-1][j][k]`` labels the weight from j to k into layer l (default: w_jk).
     ``reads`` and ``writes`` hold ``("node", l, k)`` and ``("edge", l, j, k)`` items to highlight
-    in blue (read) and vermillion (written).
+    in blue (read) and vermillion (written). See :class:`NetworkDiagram` to change them later.
 
     >>> ax = draw_network([[[.15, .25], [.2, .3]], [[.4, .5], [.45, .55]]], [[.35, .35], [.6, .6]], ax=new_figure()[1])
     >>> len(ax.texts)  # 6 neurons + 8 weights
@@ -118,45 +284,11 @@ def draw_network(weights, biases=None, *, node_text=None, edge_text=None, reads=
     """
     if hasattr(weights, "weights"):
         weights, biases = weights.weights, weights.biases if biases is None else biases
-    weights, sizes = _network_shape(weights)
-    names = neuron_names(sizes) if names is None else names
-    positions = node_positions(sizes)
-    reads, writes = set(reads), set(writes)
-    ax = _axes(ax, figsize=(2.8 * len(sizes) + 1, 1.6 * max(sizes) + 1.5))
-    for l, W in enumerate(weights, start=1):
-        n_out = W.shape[1]
-        for j, k in np.ndindex(W.shape):
-            (x0, y0), (x1, y1) = positions[l - 1][j], positions[l][k]
-            item = ("edge", l, j, k)
-            colour = WRITE_COLOR if item in writes else READ_COLOR if item in reads else "0.55"
-            width = 3.0 if item in reads | writes else 1.2
-            ax.plot([x0, x1], [y0, y1], color=colour, lw=width, zorder=1)
-            where = 0.3 + 0.4 * (k + 0.5) / n_out
-            text = f"{W[j, k]:.4g}" if edge_text is None else edge_text[l - 1][j][k]
-            ax.text(x0 + where * (x1 - x0), y0 + where * (y1 - y0), text, ha="center", va="center",
-                    fontsize=FONT["text"] - 1, color=colour if item in reads | writes else "black", zorder=3,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": colour, "lw": 0.8})
-    for l, layer in enumerate(positions):
-        for k, (x, y) in enumerate(layer):
-            item = ("node", l, k)
-            if node_text is not None:
-                extra = node_text[l][k]
-            else:
-                extra = f"b = {float(to_numpy(biases[l - 1])[k]):.4g}" if biases is not None and l > 0 else ""
-            colour = WRITE_COLOR if item in writes else READ_COLOR if item in reads else "black"
-            face = "#FBE3D6" if item in writes else "#D6E9F5" if item in reads else "#F2F2F2"
-            ax.text(x, y, names[l][k] + ("\n" + extra if extra else ""), ha="center", va="center",
-                    fontsize=FONT["text"], zorder=4, linespacing=1.3,
-                    bbox={"boxstyle": "round,pad=0.4", "fc": face, "ec": colour, "lw": 2.5 if item in reads | writes else 1.2})
-    if reads or writes:
-        keys = [Patch(fc="#D6E9F5", ec=READ_COLOR, label="reads"), Patch(fc="#FBE3D6", ec=WRITE_COLOR, label="writes")]
-        ax.legend(handles=keys, loc="lower left", fontsize=FONT["text"], ncol=2, frameon=False)
-    half = (max(sizes) - 1) / 2
-    ax.set_xlim(-0.45, len(sizes) - 0.55)
-    ax.set_ylim(-half - 0.75, half + 0.6)
-    ax.set_axis_off()
-    ax.set_title(title, fontsize=FONT["title"])
-    return ax
+    diagram = NetworkDiagram(weights, names=names, ax=ax)
+    if node_text is None and biases is not None:
+        node_text = [[""] * diagram.sizes[0]] + [[f"b = {v:.4g}" for v in np.asarray(to_numpy(b), dtype=float)]
+                                                 for b in biases]
+    return diagram.show(node_text, edge_text, reads=reads, writes=writes, title=title)
 
 
 # ---- error curves and loss surfaces -------------------------------------------------------------
@@ -184,13 +316,15 @@ def error_curve(f, domain, *, grad=None, at=(), lr=None, ax=None, title="Error c
         ax.plot([w0 - reach, w0 + reach], [E0 - slope * reach, E0 + slope * reach], ls="--", color=PALETTE["blue"], lw=2,
                 label="tangent, slope E′(w)" if i == 0 else None)
         ax.plot([w0], [E0], "o", color=PALETTE["blue"], ms=9)
-        ax.annotate(f"E′ = {slope:.3g}", (w0, E0), textcoords="offset points", xytext=(8, 10), fontsize=FONT["text"],
-                    color=PALETTE["blue"])
+        uphill = 1.0 if slope >= 0 else -1.0
+        # E′ below the point on the uphill side, Δw above the arrow on the downhill side: apart for any step
+        ax.annotate(f"E′ = {slope:.3g}", (w0, E0), textcoords="offset points", xytext=(10 * uphill, -12),
+                    ha="left" if uphill > 0 else "right", va="top", fontsize=FONT["text"], color=PALETTE["blue"])
         if lr is not None:
             w1 = w0 - lr * slope
             ax.annotate("", (w1, E0), (w0, E0), arrowprops={"arrowstyle": "-|>", "color": PALETTE["vermillion"], "lw": 2.5})
-            ax.text((w0 + w1) / 2, E0, "Δw = −α·E′(w)", ha="center", va="bottom", fontsize=FONT["text"],
-                    color=PALETTE["vermillion"])
+            ax.annotate("Δw = −α·E′(w)", (w0, E0), textcoords="offset points", xytext=(-4 * uphill, 6),
+                        ha="right" if uphill > 0 else "left", va="bottom", fontsize=FONT["text"], color=PALETTE["vermillion"])
             ax.plot([w1, w1], [E0, _scalar(f(w1))], ls=":", color=PALETTE["vermillion"], lw=1.5)
             ax.plot([w1], [_scalar(f(w1))], "o", color=PALETTE["vermillion"], ms=9, label="after the step" if i == 0 else None)
     ax.set_xlim(lo, hi)
@@ -322,6 +456,7 @@ def learning_curve(history, *, ax=None, accuracy_ax=None, title="Learning curve"
                                         color=PALETTE["orange"], lw=2, label="validation accuracy")
         accuracy_ax.set_ylim(0, 1.05)
         accuracy_ax.set_ylabel("accuracy", fontsize=FONT["label"], color=PALETTE["orange"])
+        accuracy_ax.yaxis.set_label_position("right")  # a cleared twin axis would put it on the left
         accuracy_ax.tick_params(labelsize=FONT["tick"])
     ax.legend(handles=handles, fontsize=FONT["text"] - 1, loc="center right")
     return label(ax, title, "epoch", "loss")

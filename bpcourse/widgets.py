@@ -26,12 +26,13 @@ from .plots import (
     PALETTE,
     READ_COLOR,
     WRITE_COLOR,
+    LiveFigure,
+    NetworkDiagram,
     decision_boundary,
-    draw_network,
     draw_path,
-    figure_png,
     learning_curve,
     loss_per_step,
+    network_figsize,
     neuron_names,
     new_figure,
     surface_plot,
@@ -45,24 +46,21 @@ MESSAGE_COLOURS = {"info": "#333333", "good": PALETTE["green"], "bad": PALETTE["
 class _FigureWidget:
     """A figure shown as a PNG, a message line under the controls, and a static fallback."""
 
-    dpi = 80
+    dpi = 80  # 960 pixels across for a 12-inch figure: fits a notebook on a projector, fonts stay readable
 
-    def _layout(self, controls, figure):
-        self.figure = figure
+    def _layout(self, controls, figure, *below):
+        self.figure, self.renderer = figure, LiveFigure(figure, self.dpi)
         self.message = widgets.HTML()
-        self.image = widgets.Image(format="png")
-        self.box = widgets.VBox([controls, self.message, self.image])
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.box = widgets.VBox([controls, self.message, self.image, *below])
 
     def _say(self, text, kind="info"):
         self.message.value = f'<span style="color:{MESSAGE_COLOURS[kind]}; font-size:1.1em">{html.escape(text)}</span>'
 
-    def _show(self, relayout=False):
-        """Render the figure into the image. The layout is computed only when asked (on a new
-        surface or data set): laying out the figure costs more than drawing it."""
-        if relayout:
-            self.figure.set_layout_engine("constrained")
-        self.image.value = figure_png(self.figure, self.dpi)
-        self.figure.set_layout_engine(None)  # and no layout pass on the next renders
+    def _show(self, changing=None, relayout=False):
+        """Render the figure into the image: only the ``changing`` artists over the kept background
+        when given, otherwise all of it; the layout only when asked (a new surface or data set)."""
+        self.image.value = self.renderer.png(changing, relayout=relayout)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs)
@@ -144,31 +142,40 @@ class DescentExplorer(_FigureWidget):
         self.path = descend(surface, start, self.lr.value, self.momentum.value, self.steps.value)
         self.plain = (descend(surface, start, self.lr.value, 0.0, self.steps.value)
                       if self.compare.value and self.momentum.value > 0 else None)
+        runs = [(self.path, PALETTE["vermillion"], f"α = {self.path.lr:.3g}, γ = {self.path.momentum:.2g}")]
+        if self.plain is not None:
+            runs.insert(0, (self.plain, PALETTE["sky"], "plain descent (γ = 0)"))
+        text = describe(self.path, surface)
+        title = self.figure.suptitle(textwrap.fill(text, 150), fontsize=FONT["text"],
+                                     color=PALETTE["vermillion"] if self.path.diverged else "black")
+        self._say(text, "bad" if self.path.diverged else "info")
+        self._show([*self._draw_paths(runs), title, self._draw_losses(runs)], relayout)
+
+    def _draw_paths(self, runs):
+        """The runs' paths (line and start ring each) on the kept curve or contour plot, the legend
+        and, for a diverged run, a large DIVERGED; returns these artists."""
         for artist in self._artists:
             artist.remove()
         self._artists = []
-        if self.plain is not None:
-            self._artists.append(draw_path(self.ax_path, self.plain.points, self.plain.losses, color=PALETTE["sky"],
-                                           label="plain descent (γ = 0)", alpha=0.8))
-            self._artists.append(self.ax_path.lines[-1])
-        self._artists.append(draw_path(self.ax_path, self.path.points, self.path.losses,
-                                       label=f"α = {self.path.lr:.3g}, γ = {self.path.momentum:.2g}"))
-        self._artists.append(self.ax_path.lines[-1])
-        text = describe(self.path, surface)
+        for path, colour, name in runs:
+            self._artists += [draw_path(self.ax_path, path.points, path.losses, color=colour, label=name),
+                              self.ax_path.lines[-1]]
         if self.path.diverged:
             self._artists.append(self.ax_path.text(0.5, 0.5, "DIVERGED", transform=self.ax_path.transAxes, ha="center",
                                                    va="center", fontsize=28, color=PALETTE["vermillion"], weight="bold",
                                                    bbox={"fc": "white", "ec": PALETTE["vermillion"], "alpha": 0.85}))
-        self.ax_path.legend(fontsize=FONT["text"] - 1, loc="upper right")
-        self.ax_loss.clear()
-        if self.plain is not None:
-            loss_per_step(self.plain.losses, ax=self.ax_loss, color=PALETTE["sky"], label_="plain descent (γ = 0)")
-        loss_per_step(self.path.losses, ax=self.ax_loss, label_="E(w(t))")
+        return [*self._artists, self.ax_path.legend(fontsize=FONT["text"] - 1, loc="upper right")]
+
+    def _draw_losses(self, runs):
+        """E per step of each run, on the loss axes (whose scale follows the runs); returns the axes."""
+        for line in list(self.ax_loss.lines):
+            line.remove()
+        for path, colour, name in runs:
+            loss_per_step(path.losses, ax=self.ax_loss, color=colour, label_=name)
+        self.ax_loss.relim()
+        self.ax_loss.autoscale_view()
         self.ax_loss.legend(fontsize=FONT["text"] - 1)
-        self.figure.suptitle(textwrap.fill(text, 150), fontsize=FONT["text"],
-                             color=PALETTE["vermillion"] if self.path.diverged else "black")
-        self._say(text, "bad" if self.path.diverged else "info")
-        self._show(relayout)
+        return self.ax_loss
 
 
 # ---- 2. training -------------------------------------------------------------------------------
@@ -191,6 +198,7 @@ DATA = {
     "spirals": DataChoice(lambda: datasets.spirals(300, classes=3, noise=0.1, seed=0), "32, 32", "tanh", 0.05, 0.9, "20", 300),
 }
 LIVE_WORK = 200_000  # samples × epochs × hidden neurons below which live update trains on every change
+PROGRESS_STEPS = 50  # moves of the progress bar per training run
 
 
 @dataclass
@@ -259,7 +267,7 @@ class TrainingExplorer(_FigureWidget):
         self.lr.value, self.momentum.value, self.epochs.value = choice.lr, choice.momentum, choice.epochs
         self.batch.value, self.hidden.value, self.activation.value = choice.batch, choice.hidden, choice.activation
         self._quiet = False
-        self.train(relayout=True)
+        self.train()
 
     def settings(self):
         """The controls' values, checked: a :class:`Settings`, or ValueError saying what is wrong."""
@@ -301,31 +309,30 @@ class TrainingExplorer(_FigureWidget):
         sizes = [self.X.shape[1], *settings.hidden, outputs]
         return Network(sizes, [settings.activation] * len(settings.hidden) + [output], loss, seed=self.seed)
 
-    def train(self, *, relayout=False):
+    def train(self):
         """Train a fresh net with the current settings, showing progress; then redraw the figure."""
         try:
             settings = self.settings()
         except ValueError as error:
             self._say(str(error), "bad")
             return
-        self.net, self.history = self.build(settings), History()
-        self.progress.max, self.progress.value = settings.epochs, 0
-        chunk = max(1, settings.epochs // 20)
-        diverged = None
+        self.net, diverged = self.build(settings), False
+        self.progress.value, self.progress.max = 0, settings.epochs
+        every = max(1, settings.epochs // PROGRESS_STEPS)
+
+        def advance(history):
+            if history.epochs % every == 0:
+                self.progress.value = history.epochs
+
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for part, start in enumerate(range(0, settings.epochs, chunk)):
-                epochs = min(chunk, settings.epochs - start)
-                try:
-                    done = self.net.train(self.X, self.T, settings.lr, settings.momentum, epochs=epochs,
-                                          batch_size=settings.batch_size, seed=self.seed + part, progress=False)
-                except TrainingDiverged as error:
-                    done, diverged = error.history, error
-                self.history.loss += done.loss
-                self.history.accuracy += done.accuracy
-                self.progress.value = start + len(done.loss)
-                if diverged:
-                    break
-        self._draw(settings, relayout)
+            try:
+                self.history = self.net.train(self.X, self.T, settings.lr, settings.momentum, epochs=settings.epochs,
+                                              batch_size=settings.batch_size, seed=self.seed, progress=False,
+                                              callback=advance)
+            except TrainingDiverged as error:
+                self.history, diverged = error.history, True
+            self.progress.value = self.history.epochs
+            self._draw(settings)
         if diverged:
             self._say(f"Training diverged in epoch {self.history.epochs + 1}: the loss became infinite or NaN. "
                       f"The learning rate α = {settings.lr:.3g} (with γ = {settings.momentum:.2g}) is too large; "
@@ -337,7 +344,7 @@ class TrainingExplorer(_FigureWidget):
             self._say(f"Trained {self.history.epochs} epochs: loss {self.history.loss[-1]:.4g}, "
                       f"accuracy {self.history.accuracy[-1]:.0%}.", "good")
 
-    def _draw(self, settings, relayout):
+    def _draw(self, settings):
         for ax in (self.ax_curve, self.ax_accuracy, self.ax_boundary):
             ax.clear()
         if self.history.loss:
@@ -353,7 +360,7 @@ class TrainingExplorer(_FigureWidget):
         else:
             self.ax_boundary.text(0.5, 0.5, "no boundary: the training diverged", ha="center",
                                   transform=self.ax_boundary.transAxes, fontsize=FONT["title"], color=PALETTE["vermillion"])
-        self._show(relayout)
+        self._show(relayout=True)  # each run has its own tick labels: lay the figure out again
 
 
 # ---- 3. step-through backprop ------------------------------------------------------------------
@@ -479,11 +486,19 @@ def _to_numpy(layer):
     return type(layer)(**{name: _to_numpy_array(value) for name, value in vars(layer).items()})
 
 
+def _stage_html(stage):
+    """A stage's title and its formula lines (in two columns when there are more than six)."""
+    half = (len(stage.lines) + 1) // 2 if len(stage.lines) > 6 else len(stage.lines)
+    columns = "".join(f'<pre style="margin:0 3em 0 0; font-size:1.05em; line-height:1.5">{html.escape(chr(10).join(part))}'
+                      f'</pre>' for part in (stage.lines[:half], stage.lines[half:]) if part)
+    return f'<b style="font-size:1.2em">{html.escape(stage.title)}</b><div style="display:flex; flex-wrap:wrap">{columns}</div>'
+
+
 class BackpropStepper(_FigureWidget):
     """Walk through one backprop update of a small net, stage by stage, with Previous / Next.
 
     The diagram shows each neuron's z, o and δ and each weight as they become known, and
-    highlights what the stage reads (blue) and writes (vermillion); the panel beside it shows the
+    highlights what the stage reads (blue) and writes (vermillion); the panel under it shows the
     stage's formulas with the numbers, all taken from the trace of :meth:`Network.step`. Past the
     last stage, Next takes the following update (where momentum starts to act). ``net`` is not
     changed: the stepper trains a copy.
@@ -497,8 +512,7 @@ class BackpropStepper(_FigureWidget):
     def __init__(self, net, X, T, lr=0.5, momentum=0.0, *, names=None):
         if max(net.sizes) > 6 or len(net.sizes) > 5:
             raise ValueError(f"net: expected a small net to draw (at most 5 layers of at most 6 neurons), got sizes {net.sizes}")
-        self.net = Network(net.sizes, net.activations, net.loss_function, weights=net.weights, biases=net.biases,
-                           learn_biases=net.learn_biases, dtype=net.dtype, backend=net.backend)
+        self.net = net.copy()
         self.X, self.T = net.as_array("X", X, net.sizes[0]), net.as_array("T", T, net.sizes[-1])
         if self.X.shape[0] != 1:
             raise ValueError(f"X: expected one sample to step through, got {self.X.shape[0]}")
@@ -511,8 +525,12 @@ class BackpropStepper(_FigureWidget):
         self.next_button = widgets.Button(description="Next", icon="step-forward", button_style="primary")
         self.previous_button.on_click(lambda button: self.previous())
         self.next_button.on_click(lambda button: self.next())
-        figure, (self.ax_net, self.ax_text) = new_figure(2, 1, figsize=(11, 8.5), height_ratios=[2.3, 1])
-        self._layout(widgets.HBox([self.previous_button, self.next_button]), figure)
+        figure, self.ax_net = new_figure(figsize=network_figsize(net.sizes))
+        self.diagram = NetworkDiagram(self.net.weights, names=self.names, ax=self.ax_net)
+        self.loss_text = self.ax_net.text(len(net.sizes) - 1, self.ax_net.get_ylim()[0] + 0.2, "", ha="center",
+                                          fontsize=FONT["title"], bbox={"fc": "white", "lw": 2})
+        self.panel = widgets.HTML()  # the stage's formulas: text the browser lays out, not pixels to render
+        self._layout(widgets.HBox([self.previous_button, self.next_button]), figure, self.panel)
         self.redraw(relayout=True)
 
     def _advance_update(self):
@@ -588,26 +606,17 @@ class BackpropStepper(_FigureWidget):
                     return f"{layer.W[j, k]:.4g}\n∂E/∂w = {layer.grad_W[j, k]:.3g}"
                 return f"{layer.W[j, k]:.4g}"
             edge_text.append([[label(j, k) for k in range(layer.W.shape[1])] for j in range(layer.W.shape[0])])
-        return node_text, edge_text, layers
+        return node_text, edge_text
 
     def redraw(self, *, relayout=False):
-        """Draw the diagram and the numbers of the current stage."""
-        stage = self.stage
-        node_text, edge_text, layers = self._diagram_text()
-        self.ax_net.clear()
-        self.ax_text.clear()
-        draw_network([layer.W for layer in layers], node_text=node_text, edge_text=edge_text, reads=stage.reads,
-                     writes=stage.writes, names=self.names, ax=self.ax_net,
-                     title=f"Update {self.position[0] + 1}, stage {self.position[1] + 1} of {len(self.stages)}: {stage.kind}")
-        if ("loss", len(layers)) in self._known():
-            colour = WRITE_COLOR if ("loss",) in stage.writes else READ_COLOR if ("loss",) in stage.reads else "black"
-            self.ax_net.text(len(layers), self.ax_net.get_ylim()[0] + 0.2, f"E = {self.trace.loss:.6g}", ha="center",
-                             fontsize=FONT["title"], color=colour, bbox={"fc": "white", "ec": colour, "lw": 2})
-        self.ax_text.set_axis_off()
-        self.ax_text.text(0, 1, stage.title, va="top", fontsize=FONT["label"], weight="bold")
-        half = (len(stage.lines) + 1) // 2 if len(stage.lines) > 6 else len(stage.lines)
-        for column, lines in enumerate((stage.lines[:half], stage.lines[half:])):
-            self.ax_text.text(0.5 * column, 0.82, "\n".join(lines), va="top", fontsize=FONT["text"], linespacing=1.5)
+        """Show the numbers and highlights of the current stage on the kept diagram and panel."""
+        stage, known = self.stage, self._known()
+        node_text, edge_text = self._diagram_text()
+        self.diagram.show(node_text, edge_text, reads=stage.reads, writes=stage.writes)
+        colour = WRITE_COLOR if ("loss",) in stage.writes else READ_COLOR if ("loss",) in stage.reads else "black"
+        self.loss_text.set(text=f"E = {self.trace.loss:.6g}", color=colour, visible=("loss", len(self.trace.layers)) in known)
+        self.loss_text.get_bbox_patch().set_edgecolor(colour)
+        self.panel.value = _stage_html(stage)
         self.previous_button.disabled = self.position == (0, 0)
         self._say(f"{stage.title}. " + "; ".join(stage.lines[:2]) + (" …" if len(stage.lines) > 2 else ""))
-        self._show(relayout)
+        self._show([*self.diagram.artists, self.loss_text], relayout)

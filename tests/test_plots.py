@@ -4,13 +4,14 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 matplotlib.use("Agg")
 
 from bpcourse import plots  # noqa: E402
 from bpcourse.datasets import two_moons, xor  # noqa: E402
 from bpcourse.descent import descend  # noqa: E402
-from bpcourse.examples import example_222  # noqa: E402
+from bpcourse.examples import example_222, example_2321  # noqa: E402
 from bpcourse.nn import Network  # noqa: E402
 from bpcourse.surfaces import get_surface  # noqa: E402
 
@@ -31,7 +32,31 @@ def test_network_diagram_shows_weights_and_highlights():
     assert "o1\nb = 0.6" in texts
     edge = next(line for line in ax.lines if line.get_xydata().tolist() == [[1.0, 0.5], [2.0, 0.5]])
     assert edge.get_color() == plots.READ_COLOR
+    FigureCanvasAgg(fig).draw()
+    w2, w3 = (next(t for t in ax.texts if t.get_text() == w).get_window_extent() for w in ("0.2", "0.25"))
+    assert not w2.overlaps(w3)   # the labels of the crossing edges i2 → h1 and i1 → h2
     save(fig, "plots_network.png")
+
+
+def boxes(texts, renderer):
+    return [text.get_bbox_patch().get_window_extent(renderer) for text in texts]
+
+
+@pytest.mark.parametrize("example", [example_222, example_2321])
+def test_weight_labels_collide_neither_with_each_other_nor_with_neurons(example):
+    net = example().net
+    fig, ax = plots.new_figure(figsize=plots.network_figsize(net.sizes))
+    gradients = [[[f"{w:.4g}\n∂E/∂w = -0.000123" for w in row] for row in W] for W in net.weights]
+    diagram = plots.NetworkDiagram(net, ax=ax)
+    diagram.show([["x = 0.05"] * net.sizes[0]] + [["z = 0.3775\no = 0.5933\nδ = -0.008771"] * n for n in net.sizes[1:]],
+                 gradients)
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    labels = boxes([text for _, text in diagram.edges.values()], renderer)
+    neurons = boxes(diagram.nodes.values(), renderer)
+    for i, box in enumerate(labels):
+        assert not any(box.overlaps(other) for other in labels[i + 1:] + neurons)
+    save(fig, f"plots_network_labels_{'-'.join(map(str, net.sizes))}.png")
 
 
 def test_network_diagram_rejects_mismatched_weights():
@@ -47,6 +72,15 @@ def test_error_curve_step_lands_where_the_rule_says():
     assert ax.lines[-1].get_xdata()[0] == pytest.approx(w1)
     assert ax.get_xlabel() == "w" and ax.get_title()
     save(fig, "plots_error_curve.png")
+
+
+@pytest.mark.parametrize("w0", [-1.2, 0.4, 1.5])
+def test_error_curve_labels_stay_apart_for_short_steps(w0):
+    fig, ax = plots.new_figure()
+    plots.error_curve(lambda w: w**2, (-2, 2), grad=lambda w: 2 * w, at=[w0], lr=0.01, ax=ax)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    slope, step = (text.get_window_extent(renderer) for text in ax.texts if text.get_text())
+    assert not slope.overlaps(step)
 
 
 def test_contour_and_curve_with_paths():

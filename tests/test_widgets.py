@@ -39,6 +39,17 @@ def test_moving_a_slider_changes_the_path_and_the_figure():
     save(explorer, "widget_descent_valley.png")
 
 
+def test_momentum_escapes_the_local_minimum_and_plain_descent_is_shown_beside():
+    explorer = DescentExplorer("two_minima", lr=0.03, momentum=0.9, steps=100)
+    assert explorer.path.points[-1, 0] < 0 < explorer.plain.points[-1, 0]   # global minimum vs the local one
+    assert [line.get_label() for line in explorer.ax_loss.lines] == ["plain descent (γ = 0)", "α = 0.03, γ = 0.9"]
+    assert np.array_equal(explorer.ax_loss.lines[0].get_ydata(), explorer.plain.losses)
+    explorer.compare.value = False
+    assert explorer.plain is None and len(explorer.ax_loss.lines) == 1 and len(path_line(explorer).get_xdata()) == 101
+    explorer.compare.value = True
+    save(explorer, "widget_descent_two_minima.png")
+
+
 def test_start_and_steps_sliders_drive_the_run():
     explorer = DescentExplorer("two_minima")
     explorer.steps.value = 7
@@ -130,6 +141,29 @@ def test_moons_with_default_settings():
     save(explorer, "widget_training_moons.png")
 
 
+def test_training_is_one_run_that_moves_the_progress_bar(monkeypatch):
+    explorer = TrainingExplorer("XOR")
+    explorer.epochs.value = 100
+    calls, seen = [], []
+    real_train = Network.train
+
+    def recording(net, *args, **kwargs):
+        calls.append(kwargs)
+        return real_train(net, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "train", recording)
+    explorer.progress.observe(lambda change: seen.append(change["new"]), "value")
+    explorer.train()
+    assert len(calls) == 1 and calls[0]["epochs"] == 100 and calls[0]["seed"] == explorer.seed
+    assert seen[0] == 0 and seen[1:] == list(range(2, 101, 2))   # 50 moves, one per 2 epochs
+
+
+def test_spirals_with_default_settings():
+    explorer = TrainingExplorer("spirals")
+    assert explorer.net.sizes == [2, 32, 32, 3] and explorer.history.accuracy[-1] > 0.9
+    save(explorer, "widget_training_spirals.png")
+
+
 # ---- step-through -------------------------------------------------------------------------------
 def walk(stepper):
     seen = [stepper.stage]
@@ -166,13 +200,13 @@ def test_stepper_shows_the_numbers_and_highlights():
     stepper.next()   # forward, layer 2
     texts = " ".join(t.get_text() for t in stepper.ax_net.texts)
     assert "z = 1.106" in texts and "o = 0.7514" in texts
-    assert "1.10591" in stepper.ax_text.texts[1].get_text()
+    assert "1.10591" in stepper.panel.value
     boxes = [t for t in stepper.ax_net.texts if t.get_text().startswith("o1")]
     assert boxes[0].get_bbox_patch().get_edgecolor()[:3] != (0, 0, 0)   # o1 is written: highlighted
     save(stepper, "widget_stepper_222_forward.png")
     for _ in range(5):
         stepper.next()   # loss, output δ, hidden δ, gradient 2, gradient 1
-    assert stepper.stage.kind == "gradient" and "0.000438568" in stepper.ax_text.texts[1].get_text()  # ∂E/∂w1
+    assert stepper.stage.kind == "gradient" and "0.000438568" in stepper.panel.value  # ∂E/∂w1
     save(stepper, "widget_stepper_222_gradient.png")
 
 
@@ -187,6 +221,16 @@ def test_stepper_goes_on_to_the_next_update_and_back():
     last = stepper.stage
     assert last.kind == "update" and "+ 0.1·" in last.lines[0]   # momentum term with Δw(t−1) of update 1
     save(stepper, "widget_stepper_2321_update2.png")
+
+
+def test_stepper_shows_each_stage_of_the_deeper_net():
+    stepper = BackpropStepper(*example_2321())
+    for name in ("forward", "loss", "output delta", "hidden delta", "gradient"):
+        while stepper.stage.kind != name:
+            stepper.next()
+        save(stepper, f"widget_stepper_2321_{name.replace(' ', '_')}.png")
+    assert stepper.stage.layer == 3 and "∂E/∂w" in stepper.diagram.edges[("edge", 3, 0, 0)][1].get_text()
+    assert stepper.loss_text.get_visible() and stepper.loss_text.get_text() == f"E = {stepper.trace.loss:.6g}"
 
 
 def test_stepper_rejects_batches_and_big_nets():

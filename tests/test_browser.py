@@ -1,0 +1,313 @@
+"""The course in a real JupyterLab, driven through its UI in headless Chromium.
+
+`make lab` is started on a copy of the learner notebooks (on a free port of 127.0.0.1, with a random
+token); every notebook is opened and run with Run ▸ Run All Cells; then the page must show no error
+output, every widget rendered and every figure present. The gradient-descent sliders and the
+step-through buttons are moved through the UI and their effect asserted. Screenshots are saved to
+tests/artifacts/browser/ (git-ignored).
+
+Needs Debian's Chromium (`apt-get install chromium`, which `.ci/run` does in CI); without it these
+tests skip with that advice.
+"""
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# Chromium flags for a closed network and a root user (the probe-tested set; see README).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+# Lab settings for testing: every cell stays in the page (no windowing), no news prompt.
+SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+}
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - playwright is in requirements.txt
+    sync_playwright = None
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists() or sync_playwright is None,
+                       reason="browser tests need Debian's Chromium at /usr/bin/chromium: install it with "
+                              "`sudo apt-get install chromium`, then run `make test` again"),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(url, proc, log, timeout=180):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"`make lab` exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def processes_mentioning(text):
+    """PIDs of live processes whose command line contains ``text``."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def stop(proc, marker):
+    """Stop `make lab`, its server and every kernel it started (they all name ``marker``)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+    for pid in processes_mentioning(marker):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab started by `make lab` on a copy of notebooks/; yields (base url, token, folder)."""
+    home = tmp_path_factory.mktemp("lab")
+    folder = home / "notebooks"
+    folder.mkdir()
+    for path in NOTEBOOKS:
+        shutil.copy(path, folder)
+    settings = home / "settings"
+    for name, values in SETTINGS.items():
+        target = settings / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
+    port, token = free_port(), secrets.token_hex(24)
+    runtime = home / "runtime"
+    lab_args = (f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token} "
+                f"--LabApp.user_settings_dir={settings} --LabApp.workspaces_dir={home / 'workspaces'}")
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime))
+    log = home / "lab.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(["make", "-s", "lab", f"NOTEBOOK_DIR={folder}", f"LAB_ARGS={lab_args}"], cwd=ROOT,
+                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{base}/api/status?token={token}", proc, log)
+        yield base, token, folder
+    finally:
+        stop(proc, str(home))
+        assert not processes_mentioning(str(home)), "processes of the test's JupyterLab are still running"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, lab):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+        shut_down_kernels(lab)
+
+
+def stored_outputs(path):
+    """What a clean run of the notebook produced: counts of error, widget and figure outputs."""
+    nb = json.loads(path.read_text())
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    data = [o.get("data", {}) for o in outputs]
+    return {"errors": sum(o["output_type"] == "error" for o in outputs),
+            "stderr": sum(o.get("name") == "stderr" for o in outputs),
+            "widgets": sum(WIDGET_MIME in d for d in data),
+            "figures": sum("image/png" in d and WIDGET_MIME not in d for d in data),
+            "code_cells": sum(c["cell_type"] == "code" and "".join(c["source"]).strip() != "" for c in nb["cells"])}
+
+
+def api(lab, method, path):
+    base, token, _ = lab
+    request = urllib.request.Request(f"{base}{path}?token={token}", method=method)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+def shut_down_kernels(lab):
+    for session in api(lab, "GET", "/api/sessions"):
+        api(lab, "DELETE", f"/api/sessions/{session['id']}")
+
+
+def open_notebook(page, lab, name):
+    """Open one notebook in a fresh workspace (``reset``) and wait for its kernel."""
+    base, token, _ = lab
+    page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+
+
+def execution_counts(page):
+    """How many code cells show an execution count, and whether any is still running."""
+    prompts = [p.strip() for p in page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()]
+    return sum(bool(re.fullmatch(r"\[\d+\]:", p)) for p in prompts), "[*]:" in prompts
+
+
+def run_all(page, code_cells, timeout=180):
+    """Run ▸ Run All Cells, then wait until every code cell shows an execution count and the kernel is idle."""
+    for _ in range(3):  # a menu click before the notebook has focus does nothing: try again
+        page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        started = time.monotonic()
+        while time.monotonic() - started < 10 and execution_counts(page) == (0, False):
+            time.sleep(0.2)
+        if execution_counts(page) != (0, False):
+            break
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, running = execution_counts(page)
+        idle = page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').count() == 1
+        if done >= code_cells and not running and idle:
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"Run All did not finish within {timeout} s ({done} of {code_cells} cells ran)")
+
+
+def rendered(page):
+    """What the page shows after the run (top-level outputs of the cells; figures anywhere)."""
+    top = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output"
+    images = page.locator('.jp-OutputArea-output[data-mime-type="image/png"] img')
+    return {"errors": page.locator(f'{top}:has-text("Traceback (most recent call last)")').count(),
+            "stderr": page.locator(f'{top}[data-mime-type="application/vnd.jupyter.stderr"]').count(),
+            "widgets": page.locator(f"{top} > .jupyter-widgets").count(),
+            "widget_errors": page.locator("text=/Error displaying widget|model not found/").count(),
+            "figures": images.count(),
+            "loaded_figures": images.evaluate_all("imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length")}
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_run_all_in_jupyterlab(page, lab, path):
+    expected = stored_outputs(path)
+    open_notebook(page, lab, path.name)
+    run_all(page, expected["code_cells"])
+    shown = rendered(page)
+    screenshot(page, path.stem)
+    assert shown["errors"] == expected["errors"] == 0
+    assert shown["stderr"] == expected["stderr"]
+    assert shown["widget_errors"] == 0
+    assert shown["widgets"] == expected["widgets"]
+    assert shown["figures"] >= expected["figures"] and shown["loaded_figures"] == shown["figures"]
+
+
+TOP_WIDGETS = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output > .jupyter-widgets"
+
+
+def run_notebook(page, lab, stem):
+    path = next(p for p in NOTEBOOKS if stem in p.stem)
+    open_notebook(page, lab, path.name)
+    run_all(page, stored_outputs(path)["code_cells"])
+
+
+def widget_image(widget):
+    """The src of the figure inside a widget (a data URL: it changes when the picture does)."""
+    return widget.locator("img").first.get_attribute("src")
+
+
+def wait_for_change(read, before, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = read()
+        if now and now != before:
+            return now
+        time.sleep(0.2)
+    raise AssertionError(f"nothing changed within {timeout} s")
+
+
+def press_slider(page, widget, label, key, times):
+    """Focus the slider's handle and press ``key`` (the keyboard path of the UI) ``times`` times."""
+    slider = widget.locator(".widget-slider", has=page.locator(f"label:text-is('{label}')"))
+    readout = slider.locator(".widget-readout")
+    before = readout.inner_text()
+    slider.locator(".noUi-handle").first.focus()
+    for _ in range(times):
+        page.keyboard.press(key)
+    return before, readout.inner_text()
+
+
+def test_descent_sliders_change_the_figure(page, lab):
+    run_notebook(page, lab, "gradient_descent")
+    explorer = page.locator(TOP_WIDGETS, has=page.locator("label:text-is('α learning rate')")).first
+    explorer.scroll_into_view_if_needed()
+    first = widget_image(explorer)
+    lr_before, lr_after = press_slider(page, explorer, "α learning rate", "ArrowRight", 4)
+    after_lr = wait_for_change(lambda: widget_image(explorer), first)
+    gamma_before, gamma_after = press_slider(page, explorer, "γ momentum", "ArrowLeft", 10)
+    wait_for_change(lambda: widget_image(explorer), after_lr)
+    screenshot(page, "descent_explorer_after_sliders")
+    assert float(lr_after) > float(lr_before) and float(gamma_after) < float(gamma_before)
+
+
+def words(text):
+    return " ".join(text.split())
+
+
+def test_step_through_shows_the_trace_numbers(page, lab):
+    from bpcourse.examples import example_222
+    from bpcourse.widgets import backprop_stages
+
+    example = example_222()
+    stages = backprop_stages(example.net.copy().step(example.X, example.T, example.lr), example.net)
+    run_notebook(page, lab, "delta_rule")
+    stepper = page.locator(TOP_WIDGETS, has=page.locator("button:has-text('Next')")).first
+    stepper.scroll_into_view_if_needed()
+    panel = stepper.locator(".widget-html").last
+
+    def shown():
+        return words(panel.inner_text())
+
+    text = shown()
+    for stage in stages[1:6]:
+        stepper.locator("button:has-text('Next')").click()
+        text = wait_for_change(shown, text)
+        for line in stage.lines:
+            assert words(line) in text, f"stage {stage.title!r}: {line!r} not shown"
+    screenshot(page, "step_through_after_next")
