@@ -4,6 +4,7 @@ Notation: ``z`` is a layer's net input, ``a = f(z)`` its output. ``backward(z, a
 ∂E/∂a into ∂E/∂z; for elementwise activations that is ``grad_a * f'(z)``.
 """
 from .backend import array_module
+from .validate import named
 
 
 class Activation:
@@ -151,8 +152,4 @@ def get_activation(spec):
     >>> get_activation("tanh")
     tanh
     """
-    if isinstance(spec, Activation):
-        return spec
-    if isinstance(spec, str) and spec in ACTIVATIONS:
-        return ACTIVATIONS[spec]()
-    raise ValueError(f"activation: expected one of {', '.join(ACTIVATIONS)} (or an Activation), got {spec!r}")
+    return named("activation", spec, ACTIVATIONS, Activation)

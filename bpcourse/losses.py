@@ -6,6 +6,7 @@ exactly the textbook E.
 """
 from .activations import Sigmoid, Softmax
 from .backend import array_module
+from .validate import named
 
 
 def _log(x):
@@ -163,8 +164,4 @@ def get_loss(spec):
     >>> get_loss("cross_entropy")
     cross_entropy
     """
-    if isinstance(spec, Loss):
-        return spec
-    if isinstance(spec, str) and spec in LOSSES:
-        return LOSSES[spec]()
-    raise ValueError(f"loss: expected one of {', '.join(LOSSES)} (or a Loss), got {spec!r}")
+    return named("loss", spec, LOSSES, Loss)

@@ -6,6 +6,21 @@ import numbers
 import numpy as np
 
 
+def named(argument, spec, registry, base):
+    """``spec`` itself when it is a ``base`` instance, else a new instance of the class ``registry``
+    holds under that name.
+
+    >>> from bpcourse.activations import ACTIVATIONS, Activation
+    >>> named("activation", "relu", ACTIVATIONS, Activation)
+    relu
+    """
+    if isinstance(spec, base):
+        return spec
+    if isinstance(spec, str) and spec in registry:
+        return registry[spec]()
+    raise ValueError(f"{argument}: expected one of {', '.join(registry)} (or an instance of {base.__name__}), got {spec!r}")
+
+
 def positive_int(name, value, minimum=1):
     """``value`` as an int ≥ ``minimum``.
 
