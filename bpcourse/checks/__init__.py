@@ -1,5 +1,6 @@
-"""Exercise checks for the notebooks, one module per notebook (``introduction``, ``gradient_descent``,
-``loss_functions``, ``chain_rule``, …) sharing :mod:`bpcourse.checks.feedback`.
+"""Exercise checks for the notebooks, one module per notebook, sharing :mod:`bpcourse.checks.feedback`:
+``introduction`` (00), ``gradient_descent`` (01), ``loss_functions`` (02), ``chain_rule`` (03),
+``delta_rule`` (04), ``matrix_backprop`` (05), ``training`` (06), ``autograd`` (07).
 
 Each ``check_…`` function tests a learner's answer on several cases (edge cases included) and returns
 a :class:`~bpcourse.checks.feedback.Feedback` that prints what went wrong and a hint about why, or
