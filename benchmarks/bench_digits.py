@@ -3,8 +3,8 @@
 scikit-learn's MLPClassifier vs PyTorch on the CPU (where installed).
 
 Prints the median seconds per run, the ratios and the held-out accuracy; then the peak memory of a
-bpcourse run in a fresh process. Implementations are interleaved run by run, so machine noise
-hits them alike. Usage: python benchmarks/bench_digits.py [--repeats 5]
+bpcourse run in a fresh process. Implementations are interleaved run by run, in a rotating order,
+so machine noise hits them alike. Usage: python benchmarks/bench_digits.py [--repeats 5]
 """
 import argparse
 import statistics
@@ -14,6 +14,7 @@ import time
 import warnings
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from bpcourse.datasets import digits, train_test_split
 from bpcourse.nn import Network
@@ -127,21 +128,30 @@ def peak_memory_mb():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS / PyTorch threads for every implementation (default: each library's own)")
     args = parser.parse_args()
+    if args.threads:
+        threadpool_limits(args.threads)
     runs = {"bpcourse": run_bpcourse, "numpy loop": run_numpy_loop, "scikit-learn": run_sklearn}
     if torch_installed():
         import torch
-        torch.set_num_threads(len(__import__("os").sched_getaffinity(0)))
+        if args.threads:
+            torch.set_num_threads(args.threads)
         runs["pytorch cpu"] = run_torch
     split = data()
     times, accuracy = {name: [] for name in runs}, {}
-    for _ in range(args.repeats):
-        for name, run in runs.items():
+    names = list(runs)
+    for repeat in range(args.repeats):
+        # rotate the order: a library's idle worker threads slow down whatever runs right after it
+        for name in names[repeat % len(names):] + names[:repeat % len(names)]:
+            run = runs[name]
             start = time.perf_counter()
             accuracy[name] = run(*split)
             times[name].append(time.perf_counter() - start)
     median = {name: statistics.median(t) for name, t in times.items()}
-    print(f"digits {SIZES}, {EPOCHS} epochs, batch {BATCH}, float64; median of {args.repeats} runs")
+    threads = args.threads or "default"
+    print(f"digits {SIZES}, {EPOCHS} epochs, batch {BATCH}, float64, {threads} threads; median of {args.repeats} runs")
     print(f"{'implementation':<14} {'seconds':>8} {'vs bpcourse':>12} {'held-out accuracy':>18}")
     for name in runs:
         print(f"{name:<14} {median[name]:8.3f} {median[name] / median['bpcourse']:11.2f}x {accuracy[name]:18.2%}")

@@ -33,19 +33,19 @@ class History:
 
 
 def _above_half(o, t):
-    return ((o > 0.5) == (t > 0.5)).mean()
+    return int(((o > 0.5) == (t > 0.5)).sum())
 
 
 def _same_sign(o, t):
-    return ((o > 0) == (t > 0)).mean()
+    return int(((o > 0) == (t > 0)).sum())
 
 
 def _same_argmax(o, t):
-    return (o.argmax(axis=1) == t.argmax(axis=1)).mean()
+    return int((o.argmax(axis=1) == t.argmax(axis=1)).sum())
 
 
 def accuracy_rule(targets):
-    """How to score outputs against these targets, or None when they are not class labels.
+    """How to count the samples classified right, or None when the targets are not class labels.
 
     One output with 0/1 targets: o > 0.5; one output with −1/+1 targets: sign(o);
     several outputs with one-hot targets: argmax.
@@ -71,7 +71,7 @@ def accuracy(outputs, targets):
     0.5
     """
     rule = accuracy_rule(targets)
-    return None if rule is None else float(rule(outputs, targets))
+    return None if rule is None else rule(outputs, targets) / targets.shape[0]
 
 
 def _batch_size(batch_size, n):
@@ -176,7 +176,7 @@ def _epoch(net, X, T, order, size, lr, momentum, rule, history):
                 f"net.history keeps the {history.epochs} completed epochs.", history)
         total_loss += batch_loss * Xb.shape[0]
         if rule is not None:
-            correct += float(rule(outs[-1], Tb)) * Xb.shape[0]
+            correct += rule(outs[-1], Tb)
         _, grads_W, grads_b = net._backward(nets, outs, Tb)
         net._update(grads_W, grads_b, lr, momentum)
     return total_loss / n, (correct / n if rule is not None else None)
@@ -185,4 +185,4 @@ def _epoch(net, X, T, order, size, lr, momentum, rule, history):
 def _score(net, X, T, rule):
     """Loss and accuracy (None for regression) of ``net`` on (X, T), without training."""
     out = net._forward(X)[1][-1]
-    return net.loss_function.value(out, T), (float(rule(out, T)) if rule is not None else None)
+    return net.loss_function.value(out, T), (rule(out, T) / T.shape[0] if rule is not None else None)
