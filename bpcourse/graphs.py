@@ -193,14 +193,7 @@ class Graph:
             columns.setdefault(d, []).append(name)
         where = {name: (d, (len(col) - 1) / 2 - i) for d, col in columns.items() for i, name in enumerate(col)}
         local = self.local_derivatives(values) if values is not None else {}
-        for parent, child in self.edges():
-            (x0, y0), (x1, y1) = where[parent], where[child]
-            ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "-|>", "color": "0.5", "lw": 1.5,
-                                                              "shrinkA": 24, "shrinkB": 24})
-            if (parent, child) in local:
-                ax.text(x0 + 0.45 * (x1 - x0), y0 + 0.45 * (y1 - y0), f"{local[(parent, child)]:g}", ha="center",
-                        va="center", color=PALETTE["blue"], fontsize=FONT["text"],
-                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": PALETTE["blue"], "lw": 0.8})
+        boxes = {}
         for name, (x, y) in where.items():
             node = self.nodes[name]
             ops = {"add": " + ", "mul": " · "}
@@ -209,8 +202,19 @@ class Graph:
                 text += f"\n= {values[name]:g}"
             if grads is not None:
                 text += f"\n∂/∂{name}: {grads[name]:g}"
-            ax.text(x, y, text, ha="center", va="center", fontsize=FONT["text"], linespacing=1.3,
-                    bbox={"boxstyle": "round,pad=0.4", "fc": "#F2F2F2", "ec": "black", "lw": 1.2})
+            boxes[name] = ax.text(x, y, text, ha="center", va="center", fontsize=FONT["text"], linespacing=1.3, zorder=2,
+                                  bbox={"boxstyle": "round,pad=0.4", "fc": "#F2F2F2", "ec": "black", "lw": 1.2})
+        for parent, child in self.edges():
+            (x0, y0), (x1, y1) = where[parent], where[child]
+            # drawn after the boxes and clipped at their edges, so the arrowheads show
+            ax.annotate("", (x1, y1), (x0, y0), zorder=3,
+                        arrowprops={"arrowstyle": "-|>", "color": "0.5", "lw": 1.5, "shrinkA": 1, "shrinkB": 1,
+                                    "mutation_scale": 16, "patchA": boxes[parent].get_bbox_patch(),
+                                    "patchB": boxes[child].get_bbox_patch()})
+            if (parent, child) in local:
+                ax.text(x0 + 0.45 * (x1 - x0), y0 + 0.45 * (y1 - y0), f"{local[(parent, child)]:g}", ha="center",
+                        va="center", color=PALETTE["blue"], fontsize=FONT["text"], zorder=4,
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": PALETTE["blue"], "lw": 0.8})
         ax.set_xlim(-0.5, max(depth.values()) + 0.5)
         half = max(len(col) for col in columns.values()) / 2
         ax.set_ylim(-half - 0.1, half + 0.1)
