@@ -1,13 +1,14 @@
 """The two worked examples of the sources, reproduced by the trainer and checked three ways:
 against an independent per-neuron implementation written here with plain floats, against every
-number the source prints (to the precision it prints), and, where the source is wrong, against
-the documented cause in bpcourse.published."""
+number the source prints (to the precision it prints, through bpcourse.errata.compare), and, where
+the source is wrong, against the documented cause in bpcourse.published."""
 import math
 
 import numpy as np
 import pytest
 
-from bpcourse.nn import Network
+from bpcourse.errata import WEIGHTS_222, compare, values_222
+from bpcourse.examples import example_222, example_2321
 from bpcourse.published import ERRATA_222, ERRATA_2321, PRINTED_222, PRINTED_2321, printed_precision
 
 
@@ -18,13 +19,7 @@ def sigmoid(x):
 # ---- 2-2-2 (source 002) --------------------------------------------------------------------
 W222 = dict(w1=.15, w2=.20, w3=.25, w4=.30, w5=.40, w6=.45, w7=.50, w8=.55)
 B1, B2, I1, I2, T1, T2, LR = .35, .60, .05, .10, .01, .99, .5
-
-
-def net_222(**kw):
-    w = W222
-    return Network([2, 2, 2], weights=[[[w["w1"], w["w3"]], [w["w2"], w["w4"]]],
-                                       [[w["w5"], w["w7"]], [w["w6"], w["w8"]]]],
-                   biases=[[B1, B1], [B2, B2]], **kw)
+EXAMPLE_222 = example_222()
 
 
 def scalar_222(w):
@@ -58,33 +53,31 @@ def scalar_222(w):
     return v, new
 
 
-def trainer_222(steps):
-    """The trainer's values for the source's keys (biases fixed, as in the source)."""
-    net = net_222(learn_biases=False)
-    trace = net.step([I1, I2], [T1, T2], lr=LR)
-    h, o = trace.layers
-    (W1, W2) = (h.new_W, o.new_W)
-    values = {"E_total": trace.loss, "E_after_1": trace.loss_after,
-              "net_h1": h.net[0, 0], "out_h1": h.out[0, 0], "out_h2": h.out[0, 1],
-              "net_o1": o.net[0, 0], "out_o1": o.out[0, 0], "out_o2": o.out[0, 1],
-              "delta_o1": o.delta[0, 0], "dEtotal/dw5": o.grad_W[0, 0], "dEtotal/dw1": h.grad_W[0, 0],
-              "w1": W1[0, 0], "w2": W1[1, 0], "w3": W1[0, 1], "w4": W1[1, 1],
-              "w5": W2[0, 0], "w6": W2[1, 0], "w7": W2[0, 1], "w8": W2[1, 1]}
-    for _ in range(steps - 1):
-        net.step([I1, I2], [T1, T2], lr=LR)
-    values["E_after_10000"] = net.loss([I1, I2], [T1, T2])
-    return {k: float(v) for k, v in values.items()}
+def steps_222(net, steps):
+    for _ in range(steps):
+        net.step(EXAMPLE_222.X, EXAMPLE_222.T, lr=LR)
+    return net.loss(EXAMPLE_222.X, EXAMPLE_222.T)
 
 
 @pytest.fixture(scope="module")
 def trained_222():
-    return trainer_222(10_000)
+    """The trainer's value for every key the source prints (biases fixed, as in the source)."""
+    net = EXAMPLE_222.net.copy()
+    trace = net.step(EXAMPLE_222.X, EXAMPLE_222.T, lr=LR)
+    return values_222(trace, steps_222(net, 9_999))
+
+
+def test_222_example_net_is_the_source_net():
+    (W1, W2), b = EXAMPLE_222.net.weights, EXAMPLE_222.net.biases
+    assert {name: float((W1, W2)[l][j, k]) for name, (l, j, k) in WEIGHTS_222.items()} == W222
+    assert [v.tolist() for v in b] == [[B1, B1], [B2, B2]] and not EXAMPLE_222.net.learn_biases
+    assert EXAMPLE_222.X.tolist() == [[I1, I2]] and EXAMPLE_222.T.tolist() == [[T1, T2]] and EXAMPLE_222.lr == LR
 
 
 def test_222_trainer_equals_the_independent_formulas(trained_222):
     v, new = scalar_222(W222)
-    for key in ("E_total", "net_h1", "out_h1", "out_h2", "net_o1", "out_o1", "out_o2", "delta_o1",
-                "dEtotal/dw5", "dEtotal/dw1"):
+    for key in ("E_total", "E_o1", "E_o2", "net_h1", "out_h1", "out_h2", "net_o1", "out_o1", "out_o2", "delta_o1",
+                "dEtotal/dw5", "dEtotal/dw1", "dE_o1/dout_h1", "dE_o2/dout_h1", "dEtotal/dout_h1"):
         assert trained_222[key] == pytest.approx(v[key], abs=1e-15), key
     for key, value in new.items():
         assert trained_222[key] == pytest.approx(value, abs=1e-15), key
@@ -93,23 +86,16 @@ def test_222_trainer_equals_the_independent_formulas(trained_222):
 
 def test_222_every_printed_number_is_reproduced_or_listed_as_wrong(trained_222):
     v, _ = scalar_222(W222)
-    exact = {**v, **trained_222}
-    for key, text in PRINTED_222.items():
-        agrees = abs(exact[key] - float(text)) <= printed_precision(text) * (1 + 1e-9)
-        assert agrees != (key in ERRATA_222), f"{key}: printed {text}, exact {exact[key]!r}"
+    compare(PRINTED_222, {**trained_222, **v}, ERRATA_222)  # raises where record and computation disagree
 
 
 def test_222_documented_differences(trained_222):
-    assert trained_222["E_after_1"] == pytest.approx(0.291027774, abs=5e-10)  # printed 0.291027924
-    assert trained_222["E_after_10000"] == pytest.approx(3.51019e-05, rel=1e-5)  # printed 3.51085e-05
-    net = net_222(learn_biases=False)  # the printed value is the error after 9,999 steps
-    for _ in range(9_999):
-        net.step([I1, I2], [T1, T2], lr=LR)
-    assert abs(net.loss([I1, I2], [T1, T2]) - float(PRINTED_222["E_after_10000"])) <= printed_precision("0.0000351085")
-    net = net_222()  # biases learnt too: the error after 10,000 steps is 14 times smaller
-    for _ in range(10_000):
-        net.step([I1, I2], [T1, T2], lr=LR)
-    assert net.loss([I1, I2], [T1, T2]) < trained_222["E_after_10000"] / 10
+    net = EXAMPLE_222.net.copy()  # the printed value is the error after 9,999 steps
+    assert abs(steps_222(net, 9_999) - float(PRINTED_222["E_after_10000"])) <= printed_precision("0.0000351085")
+    assert trained_222["E_after_10000"] < steps_222(net, 0)
+    learnt = EXAMPLE_222.net.copy()  # biases learnt too: the error after 10,000 steps is 14 times smaller
+    learnt.learn_biases = True
+    assert steps_222(learnt, 10_000) < trained_222["E_after_10000"] / 10
 
 
 # ---- 2-3-2-1 (source 000) ------------------------------------------------------------------
@@ -138,9 +124,15 @@ def scalar_2321_step(w, prev_dw, lr=.3, gamma=.1):
     return {key: w[key] + dw[key] for key in w}, dw, I, O, d
 
 
+def test_2321_example_net_is_the_source_net():
+    ex = example_2321()
+    assert ex.net.biases is None and (ex.lr, ex.momentum) == (.3, .1)
+    assert all(np.array_equal(W, M) for W, M in zip(ex.net.weights, matrices_2321(W2321)))
+    assert ex.X.tolist() == [[.6, .7]] and ex.T.tolist() == [[.9]]
+
+
 def test_2321_two_steps_with_momentum_equal_the_source_convention():
-    net = Network([2, 3, 2, 1], weights=matrices_2321(W2321))
-    assert net.biases is None
+    net = example_2321().net
     w, dw = dict(W2321), {}
     for _ in range(2):
         trace = net.step([.6, .7], [.9], lr=.3, momentum=.1)
@@ -157,8 +149,7 @@ def test_2321_two_steps_with_momentum_equal_the_source_convention():
 
 
 def test_2321_second_step_momentum_term_is_gamma_times_the_first_change():
-    with_momentum = Network([2, 3, 2, 1], weights=matrices_2321(W2321))
-    plain = Network([2, 3, 2, 1], weights=matrices_2321(W2321))
+    with_momentum, plain = example_2321().net, example_2321().net
     first = with_momentum.step([.6, .7], [.9], lr=.3, momentum=.1)
     plain.step([.6, .7], [.9], lr=.3, momentum=0.0)
     second = with_momentum.step([.6, .7], [.9], lr=.3, momentum=.1)
@@ -177,7 +168,5 @@ def test_2321_every_printed_number_is_reproduced_or_listed_as_wrong():
     exact.update({f"d{k}": v for k, v in d.items()})
     exact.update({f"Dw{i}{j}": v for (i, j), v in dw.items()})
     exact.update({f"w{i}{j}": v for (i, j), v in new.items()})
-    for key, text in PRINTED_2321.items():
-        agrees = abs(exact[key] - float(text)) <= printed_precision(text) * (1 + 1e-9)
-        assert agrees != (key in ERRATA_2321), f"{key}: printed {text}, exact {exact[key]!r}"
+    compare(PRINTED_2321, exact, ERRATA_2321)  # raises where record and computation disagree
     assert exact["d3"] > 0 > float(PRINTED_2321["d3"])  # the sign slip

@@ -1,10 +1,13 @@
 """Exercise checks of notebook 04, the delta rules and the worked examples."""
 import numpy as np
 
+from ..activations import Sigmoid
 from ..backend import to_numpy
 from ..examples import example_222, example_2321
 from ..published import PRINTED_2321
 from .feedback import check_value, run_cases
+
+SIGMOID = Sigmoid()
 
 
 def _np(a):
@@ -12,7 +15,8 @@ def _np(a):
 
 
 def _sigmoid_slope(o):
-    return o * (1 - o)
+    """f′ of the sigmoid written with its output: o·(1 − o)."""
+    return SIGMOID.derivative(None, o)
 
 
 def _traces(example, steps=1):
@@ -46,7 +50,7 @@ def check_output_delta(fn):
             return "f′(z) is missing: δ = ∂E/∂o · ∂o/∂z, and for the sigmoid ∂o/∂z = o·(1 − o)"
         if np.allclose(got, 2 * expected):
             return "a factor 2 too many: with E = ½Σ(t − o)² the ½ cancels the 2, ∂E/∂o = o − t"
-        sigma = 1 / (1 + np.exp(-o))
+        sigma = SIGMOID.forward(o)
         if np.allclose(got, (o - t) * sigma * (1 - sigma)):
             return "you applied the sigmoid to o again: written with the output, f′(z) = o·(1 − o)"
         return "δ_k = (o_k − t_k) · o_k · (1 − o_k)"
