@@ -31,7 +31,7 @@ def test_shapes():
     assert check_shapes((N, H), None, (N, H)).status == "not done"
     assert "rows are samples" in text(check_shapes((H, N), (H, K), (N, H)))
     assert "rows are fan_in" in text(check_shapes((N, H), (K, H), (N, H)))
-    assert "whatever the batch size" in text(check_shapes((N, H), (N, K), (N, H)))
+    assert "the batch is summed over" in text(check_shapes((N, H), (N, K), (N, H)))
     assert "δ₂·W₂ᵀ" in text(check_shapes((N, H), (H, K), (N, K)))
     assert "tuple of two integers" in text(check_shapes((N, H), "32x10", (N, H)))
 
@@ -46,7 +46,7 @@ def test_matmul_backward_hints():
     assert "transposed: W·Gᵀ" in text(check_matmul_backward(lambda X, W, G: (X.T @ G, W @ G.T)))
     assert "order (∂E/∂W, ∂E/∂X)" in text(check_matmul_backward(lambda X, W, G: right_matmul(X, W, G)[::-1]))
     square_only = text(check_matmul_backward(lambda X, W, G: (X.T @ G, G @ W)))
-    assert "works only when W is square" in square_only and "raised ValueError" in square_only
+    assert "lines up only when W is square" in square_only and "raised ValueError" in square_only
     assert "return a pair" in text(check_matmul_backward(lambda X, W, G: X.T @ G))
     assert "returned None" in text(check_matmul_backward(lambda X, W, G: None if X.shape == (3, 3) else right_matmul(X, W, G)))
 

@@ -13,7 +13,7 @@ that "Run All" reaches the end of the notebook. In graded mode (``BPCOURSE_GRADE
 'passed'
 >>> feedback = gradient_descent.check_step(lambda w, grad, lr: w + lr * grad)
 >>> feedback.summary
-'4 of 6 cases wrong'
+'5 of 7 cases wrong'
 >>> print(feedback.lines[0])
 ✗ w=1, ∂E/∂w=2, α=0.1: got 1.2, expected 0.8 — your step moves uphill: check the sign of the gradient term
 """

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
-from .feedback import NOT_DONE, Feedback, check_value, close, exercise_check, fmt, run_cases
+from .feedback import NOT_DONE, Feedback, check_value, exercise_check, fmt, run_cases
 
 _x, _a, _b, _z = sp.symbols("x a b z", real=True)
 
@@ -95,25 +95,29 @@ def _rule_check(exercise, title, op, Value, expr, symbols, cases, mistakes):
         point = dict(zip(symbols, case.inputs[:1] * len(symbols) if case.shared else case.inputs))
         return float(expr.subs(point)), [float(sp.diff(expr, s).subs(point)) for s in symbols]
 
-    def hint(args, got, expected):
-        case = args[0]
+    def known(case):
         out, local = exact(case)
+        return [(_result(case, out, [0.0] * len(local)), "no grad changed: the rule must add ∂E/∂out · ∂out/∂input to "
+                                                         "each input's grad (and set out._backward)"),
+                *[(wrong, "you overwrote grad instead of adding to it: a value used twice gets gradients from both uses, "
+                          "and grad may already hold a share from another use, so write `grad +=`")
+                  for wrong in _overwritten(case, out, local)],
+                (_result(case, out, local, grads=[1.0] * len(case.grads)), "multiply by the grad your rule receives "
+                                                                           "(∂E/∂out): the chain rule needs the outer "
+                                                                           "derivative too"),
+                *mistakes(case, out, local)]
+
+    catalogue = [(lambda case, i=i: known(case)[i][0], lambda args, i=i: known(args[0])[i][1])
+                 for i in range(len(known(cases[0])))]
+
+    def hint(args, got, expected):
+        out, _ = exact(args[0])
         if not isinstance(got, tuple) or not math.isclose(got[0], out, rel_tol=1e-9, abs_tol=1e-12):
             return f"out.data should be {fmt(out)}: the forward value is wrong"
-        if close(got, _result(case, out, [0.0] * len(local))):
-            return "no grad changed: the rule must add ∂E/∂out · ∂out/∂input to each input's grad (and set out._backward)"
-        if any(close(got, wrong) for wrong in _overwritten(case, out, local)):
-            return ("you overwrote grad instead of adding to it: a value used twice gets gradients from both uses, "
-                    "and grad may already hold a share from another use, so write `grad +=`")
-        if close(got, _result(case, out, local, grads=[1.0] * len(case.grads))):
-            return "multiply by the grad your rule receives (∂E/∂out): the chain rule needs the outer derivative too"
-        for wrong, why in mistakes(case, out, local):
-            if close(got, wrong):
-                return why
         return "compare your local derivative with the derivative of the forward formula, worked out on paper"
 
     checked = [(case.description, (case,), _result(case, *exact(case))) for case in cases]
-    return run_cases(exercise, title, lambda case: _apply(op, Value, case), checked, hint)
+    return run_cases(exercise, title, lambda case: _apply(op, Value, case), checked, hint, catalogue)
 
 
 DIVIDE_CASES = [
@@ -157,7 +161,9 @@ def check_sigmoid(sigmoid, Value):
         return [(_result(case, out, [out]), "σ′(z) = σ(z)·(1 − σ(z)): the factor (1 − σ(z)) is missing"),
                 (_result(case, out, [z * (1 - z)]), "use the output σ(z), not the input z, in σ(z)·(1 − σ(z))"),
                 (_result(case, out, [-local[0]]), "wrong sign: σ grows with z, so σ′(z) = σ(z)·(1 − σ(z)) > 0"),
-                (_result(case, out, [1 - out]), "σ′(z) = σ(z)·(1 − σ(z)): the factor σ(z) is missing")]
+                (_result(case, out, [1 - out]), "σ′(z) = σ(z)·(1 − σ(z)): the factor σ(z) is missing"),
+                (_result(case, out, [math.exp(-z) / (1 + math.exp(-z))]), "σ′(z) = e^(−z)/(1 + e^(−z))²: the "
+                                                                           "denominator is squared")]
     return _rule_check("07.3", "the backward rule of σ", sigmoid, Value, 1 / (1 + sp.exp(-_z)), (_z,), SIGMOID_CASES,
                        mistakes)
 
@@ -170,6 +176,7 @@ def _graphs(Value):
     a, b = Value(2.0), Value(1.0)
     x = Value(3.0)
     lecture = Value(2.0)
+    u = 3 * Value(1.0)
     deep = Value(0.0)
     for _ in range(DEEP_CHAIN):
         deep = deep + 1.0
@@ -177,6 +184,7 @@ def _graphs(Value):
             ("e = (a + b)·(b + 1): b is used twice", (a + b) * (b + 1)),
             ("y = x·x: the same parent twice", x * x),
             ("z = 2x² + 5x, the lecture's example", 2 * lecture**2 + 5 * lecture),
+            ("r = u + 2u with u = 3x: u is reached by paths of different lengths", u + 2 * u),
             (f"a chain of {DEEP_CHAIN:,} additions", deep)]
 
 
@@ -213,7 +221,8 @@ def _order_problem(order, root):
     if all(position[id(p)] > position[id(v)] for v in order for p in v._parents):
         return "the order is reversed: parents first, root last (backward() then walks the list from the end)"
     return (f"a Value ({late[0].data:g}) comes before one of its parents: each Value must come after every Value "
-            "it was computed from")
+            "it was computed from (a reversed breadth-first order fails when a Value is reached by paths of different "
+            "lengths: add a Value to the list only once all of its parents are in it)")
 
 
 @exercise_check

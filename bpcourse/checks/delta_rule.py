@@ -39,23 +39,23 @@ def check_output_delta(fn):
            ("a saturated output o = 1 with t = 0", np.array([1.0]), np.array([0.0])),
            ("o = 0.5, t = 0", np.array([0.5]), np.array([0.0]))]
     cases = [(description, (o.copy(), t.copy()), (o - t) * _sigmoid_slope(o)) for description, o, t in raw]
+    mistakes = [(lambda o, t: (t - o) * o * (1 - o), "wrong sign: (t − o)·f′ is source 000's δ; the course's δ = ∂E/∂z = "
+                                                     "(o − t)·f′(z)"),
+                (lambda o, t: o - t, "f′(z) is missing: δ = ∂E/∂o · ∂o/∂z, and for the sigmoid ∂o/∂z = o·(1 − o)"),
+                (lambda o, t: 2 * (o - t) * o * (1 - o), "a factor 2 too many: with E = ½Σ(t − o)² the ½ cancels the 2, "
+                                                         "∂E/∂o = o − t"),
+                (lambda o, t: (o - t) * SIGMOID.forward(o) * (1 - SIGMOID.forward(o)), "you applied the sigmoid to o "
+                                                                                       "again: written with the output, "
+                                                                                       "f′(z) = o·(1 − o)"),
+                (lambda o, t: (o - t) * o, "f′(z) = o·(1 − o): the factor (1 − o) is missing"),
+                (lambda o, t: (o - t) * (1 - o), "f′(z) = o·(1 − o): the factor o is missing"),
+                (lambda o, t: (o - t) * t * (1 - t), "f′ is taken at the output o, not at the target: o·(1 − o)")]
 
     def hint(args, got, expected):
-        o, t = args
-        got = np.asarray(got, dtype=float)
-        if got.shape != expected.shape:
+        if np.shape(got) != expected.shape:
             return "return one δ per output, an array shaped like o"
-        if np.allclose(got, -expected):
-            return "wrong sign: (t − o)·f′ is source 000's δ; the course's δ = ∂E/∂z = (o − t)·f′(z)"
-        if np.allclose(got, o - t):
-            return "f′(z) is missing: δ = ∂E/∂o · ∂o/∂z, and for the sigmoid ∂o/∂z = o·(1 − o)"
-        if np.allclose(got, 2 * expected):
-            return "a factor 2 too many: with E = ½Σ(t − o)² the ½ cancels the 2, ∂E/∂o = o − t"
-        sigma = SIGMOID.forward(o)
-        if np.allclose(got, (o - t) * sigma * (1 - sigma)):
-            return "you applied the sigmoid to o again: written with the output, f′(z) = o·(1 − o)"
-        return "δ_k = (o_k − t_k) · o_k · (1 − o_k)"
-    return run_cases("04.1", "output delta", fn, cases, hint)
+        return "δ_k = ∂E/∂o_k · ∂o_k/∂z_k, with ∂E/∂o_k = o_k − t_k and the sigmoid's slope written with its output"
+    return run_cases("04.1", "output delta", fn, cases, hint, mistakes)
 
 
 @exercise_check
@@ -81,19 +81,26 @@ def check_hidden_delta(fn):
              ("a saturated neuron o = 1", (np.array([1.0, 0.5]), np.array([[2.0, 1.0], [1.0, -1.0]]),
                                            np.array([0.5, 0.25])), np.array([0.0, 0.0625]))]
 
+    o, W, d = np.array([0.1, 0.5, 0.9]), np.array([[1.0, -1.0], [0.5, 2.0], [-2.0, 0.25]]), np.array([0.2, -0.4])
+    cases.append(("a 3-neuron layer under 2 neurons, W 3×2", (o, W, d), (W @ d) * _sigmoid_slope(o)))
+    mistakes = [(lambda o, W, d: -(W @ d) * o * (1 - o), "wrong sign: δ = ∂E/∂z carries the sign of the deltas above; "
+                                                         "add no minus"),
+                (lambda o, W, d: W @ d, "f′(z_j) = o_j·(1 − o_j) is missing: the sum gives ∂E/∂o_j, the slope turns it into "
+                                        "∂E/∂z_j"),
+                (lambda o, W, d: (W.T @ d) * o * (1 - o), "the sum runs over the wrong index: δ_j = Σ_k δ_k·w_jk goes along "
+                                                          "row j of W (W[j, k] = w_jk: from j to k), one term per neuron "
+                                                          "above"),
+                (lambda o, W, d: np.sum(W @ d) * o * (1 - o), "you summed over j too: each neuron j gets its own sum "
+                                                              "Σ_k δ_k·w_jk, over the neurons k above only"),
+                (lambda o, W, d: (W @ d) * o, "f′(z_j) = o_j·(1 − o_j): the factor (1 − o_j) is missing")]
+
     def hint(args, got, expected):
-        o, W, delta_next = args
-        got = np.asarray(got, dtype=float)
-        if got.shape != expected.shape:
+        o = args[0]
+        if np.shape(got) != expected.shape:
             return f"return one δ per neuron of this layer ({len(o)}), an array shaped like o"
-        if np.allclose(got, -expected):
-            return "wrong sign: δ = ∂E/∂z carries the sign of the deltas above; add no minus"
-        if np.allclose(got, W @ delta_next):
-            return "f′(z_j) = o_j·(1 − o_j) is missing: the sum gives ∂E/∂o_j, the slope turns it into ∂E/∂z_j"
-        if W.shape[0] == W.shape[1] and np.allclose(got, (W.T @ delta_next) * _sigmoid_slope(o)):
-            return "the sum runs over the wrong index: δ_j = Σ_k δ_k·w_jk goes along row j of W (W[j, k] = w_jk), W @ δ"
-        return "δ_j = (Σ_k δ_k·w_jk)·o_j·(1 − o_j): in NumPy (W @ delta_next) * o * (1 − o)"
-    return run_cases("04.2", "hidden delta", fn, cases, hint)
+        return ("δ_j = (Σ_k δ_k·w_jk)·o_j·(1 − o_j): for each neuron j, weight the deltas above by the weights from j "
+                "to them, add, and multiply by the slope of neuron j")
+    return run_cases("04.2", "hidden delta", fn, cases, hint, mistakes)
 
 
 def _momentum_question():
@@ -107,7 +114,8 @@ MOMENTUM_QUESTION = _momentum_question()
 
 @exercise_check
 def check_second_step(dw78):
-    """Exercise 04.4: Δw78 of the second 2-3-2-1 step from the numbers in :data:`MOMENTUM_QUESTION`.
+    """Exercise 04.4: Δw78 of the second 2-3-2-1 step from the numbers in :data:`MOMENTUM_QUESTION`, to 3
+    significant figures (the source's rounded Δw78 of step 1, 0.0235, gives the same).
 
     >>> q = MOMENTUM_QUESTION
     >>> check_second_step(-q["lr"] * q["∂E/∂w78 in step 2"] + q["momentum"] * q["Δw78 of step 1"]).passed
@@ -119,7 +127,9 @@ def check_second_step(dw78):
                 (lr * grad + gamma * previous, "the gradient term moves uphill: the step is −α·∂E/∂w (source 000's +α·δ·O "
                                                "uses its δ = −δ)"),
                 (-lr * grad - gamma * previous, "the momentum term keeps the sign of the previous change: +γ·Δw(t−1)"),
-                (gamma * previous, "the gradient term −α·∂E/∂w is missing: momentum is added to the new step")]
+                (gamma * previous, "the gradient term −α·∂E/∂w is missing: momentum is added to the new step"),
+                (-gamma * grad + lr * previous, "α and γ are swapped: α multiplies the gradient, γ the previous change"),
+                (previous, "that is the change of step 1; step 2 adds its own gradient term to γ times it")]
     return check_value("04.4", "Δw78 in the second step", dw78, -lr * grad + gamma * previous, mistakes)
 
 
@@ -138,7 +148,7 @@ SIGN_SLIP_QUESTION = _sign_slip_question()
 @exercise_check
 def check_sign_slip(delta3_source):
     """Exercise 04.3: δ3 in source 000's convention, from its own rounded numbers in
-    :data:`SIGN_SLIP_QUESTION`.
+    :data:`SIGN_SLIP_QUESTION`, to 2 significant figures (the exact δ3 from unrounded numbers passes too).
 
     >>> q = SIGN_SLIP_QUESTION
     >>> check_sign_slip((q["δ7"] * q["w37"] + q["δ6"] * q["w36"]) * q["O3"] * (1 - q["O3"])).passed
@@ -150,5 +160,11 @@ def check_sign_slip(delta3_source):
     mistakes = [(_printed("d3"), "that is the number the source prints; work the product out yourself and look at its sign"),
                 (-expected, "one minus too many: in the source's own convention δ3 = (δ6·w36 + δ7·w37)·f′(I3), with its δ6, δ7"),
                 (total, "f′(I3) = O3·(1 − O3) is missing"),
-                (total * q["O3"], "f′(I3) = O3·(1 − O3): the factor (1 − O3) is missing")]
-    return check_value("04.3", "δ3 and the sign slip", delta3_source, expected, mistakes)
+                (total * q["O3"], "f′(I3) = O3·(1 − O3): the factor (1 − O3) is missing"),
+                (total * (1 - q["O3"]), "f′(I3) = O3·(1 − O3): the factor O3 is missing"),
+                ((q["δ6"] * q["w37"] + q["δ7"] * q["w36"]) * q["O3"] * (1 - q["O3"]),
+                 "the weights are paired with the wrong deltas: δ6 goes with w36 (from 3 to 6), δ7 with w37")]
+    exact = -float(_np(_traces(example_2321)[1][0].layers[0].delta)[0, 0])
+    also = [(exact, "the exact δ3 from unrounded numbers, the table's; the source's rounded inputs give "
+                    f"{expected:.3g}, and either is right")]
+    return check_value("04.3", "δ3 and the sign slip", delta3_source, expected, mistakes, digits=2, also=also)

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..activations import Sigmoid
 from ..update import momentum_update
-from .feedback import check_value, close, exercise_check, run_cases
+from .feedback import check_value, exercise_check, run_cases
 
 
 @exercise_check
@@ -15,26 +15,34 @@ def check_net_input(fn):
     True
     """
     cases = [
-        ("o=[1, 2], W 2×3, b=[0, 0, 0]", ([1.0, 2.0], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [0.0, 0.0, 0.0])),
+        ("o=[1, 2], W 2×3, b=[0.5, -1, 2]", ([1.0, 2.0], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [0.5, -1.0, 2.0])),
         ("o=[1, 2], W 2×2 not symmetric, b=[0, 0]", ([1.0, 2.0], [[1.0, 2.0], [3.0, 4.0]], [0.0, 0.0])),
         ("o=[0.05, 0.1], W 2×2, b=[0.35, 0.35]", ([0.05, 0.1], [[0.15, 0.25], [0.2, 0.3]], [0.35, 0.35])),
         ("o=[3], W 1×1 (one input, one neuron), b=[-1]", ([3.0], [[2.0]], [-1.0])),
+        ("o=[1, -1, 2], W 3×2, b=[1, 1]", ([1.0, -1.0, 2.0], [[0.5, 1.0], [2.0, -1.0], [1.0, 0.0]], [1.0, 1.0])),
     ]
     cases = [(d, tuple(np.array(a) for a in args), np.array(args[0]) @ np.array(args[1]) + np.array(args[2]))
              for d, args in cases]
+    mistakes = [
+        (lambda o, W, b: W @ o + b, "you used W[k, j]; here W[j, k] = w_jk is the weight FROM j TO k, so z_k = Σ_j o_j·W[j, k]: "
+                                    "multiply o by W from the left"),
+        (lambda o, W, b: o @ W, "the bias is missing: z_k = Σ_j o_j·w_jk + b_k"),
+        (lambda o, W, b: o @ W - b, "the bias is added, not subtracted: z_k = Σ_j o_j·w_jk + b_k"),
+        (lambda o, W, b: Sigmoid()(o @ W + b), "that is the output o = f(z); the exercise asks for the net input z, "
+                                               "before the activation"),
+        (lambda o, W, b: np.sum(o @ W + b), "one number for the whole layer: z has one entry per neuron k of the "
+                                            "next layer, so do not sum over k"),
+        (lambda o, W, b: np.sum(o @ W) + b, "you summed over the neurons k too: sum over the inputs j only, so that "
+                                            "z keeps one entry per neuron k"),
+        (lambda o, W, b: (o[:, None] * W).sum(axis=1) + b, "the sum runs over the inputs j (down each column of W, "
+                                                           "axis 0), leaving one z per neuron k"),
+    ]
 
     def hint(args, got, expected):
-        o, W, b = args
-        if W.shape[0] == W.shape[1] and close(got, W @ o + b):
-            return "you used W[k, j]; here W[j, k] = w_jk is the weight FROM j TO k, so z_k = Σ_j o_j·W[j, k] (o @ W + b)"
-        if close(got, o @ W):
-            return "the bias is missing: z_k = Σ_j o_j·w_jk + b_k"
-        if close(got, Sigmoid()(o @ W + b)):
-            return "that is the output o = f(z); the exercise asks for the net input z, before the activation"
         if np.shape(got) != expected.shape:
             return f"expected one net input per neuron of the next layer (shape {expected.shape}), got shape {np.shape(got)}"
         return "z_k = Σ_j o_j·w_jk + b_k: multiply each input by the weight from it to neuron k and add the bias"
-    return run_cases("00.1", "net input z", fn, cases, hint)
+    return run_cases("00.1", "net input z", fn, cases, hint, mistakes)
 
 
 MOMENTUM_QUESTION = {"lr": 0.1, "grad": 0.2, "momentum": 0.9, "previous": 0.05}
@@ -42,7 +50,8 @@ MOMENTUM_QUESTION = {"lr": 0.1, "grad": 0.2, "momentum": 0.9, "previous": 0.05}
 
 @exercise_check
 def check_momentum_prediction(delta_w):
-    """Exercise 00.2: Δw(t) = −α·∂E/∂w + γ·Δw(t−1) for the numbers in :data:`MOMENTUM_QUESTION`.
+    """Exercise 00.2: Δw(t) = −α·∂E/∂w + γ·Δw(t−1) for the numbers in :data:`MOMENTUM_QUESTION`, to 3
+    significant figures.
 
     >>> check_momentum_prediction(0.065)
     Exercise 00.2 (predict Δw(t)): 0.065 is not it — you added α·∂E/∂w: a step goes against the gradient, so it is −α·∂E/∂w
@@ -56,5 +65,8 @@ def check_momentum_prediction(delta_w):
         (-gradient_term, "that is −α·∂E/∂w alone: the momentum term γ·Δw(t−1) is missing"),
         (-gradient_term - momentum_term, "the momentum term keeps the sign of the previous step: +γ·Δw(t−1)"),
         (momentum_term, "the gradient term −α·∂E/∂w is missing"),
+        (-q["grad"] + momentum_term, "the learning rate is missing: the gradient term is −α·∂E/∂w, not −∂E/∂w"),
+        (-q["momentum"] * q["grad"] + q["lr"] * q["previous"], "α and γ are swapped: α multiplies the gradient, "
+                                                               "γ the previous change"),
     ]
     return check_value("00.2", "predict Δw(t)", delta_w, float(step[0]), mistakes)

@@ -5,7 +5,7 @@ import sympy as sp
 
 from ..activations import Sigmoid
 from ..losses import BinaryCrossEntropy
-from .feedback import NOT_DONE, Feedback, check_value, close, exercise_check, fmt, run_cases
+from .feedback import NOT_DONE, Feedback, check_value, exercise_check, fmt, run_cases
 
 
 def _as_function(expr, names):
@@ -24,8 +24,8 @@ def check_half_sse_gradient(expr):
     >>> o, t = sp.symbols("o t")
     >>> check_half_sse_gradient(sp.diff((t - o) ** 2 / 2, o)).passed
     True
-    >>> check_half_sse_gradient(t - o).summary
-    'wrong sign: ∂E/∂o = o − t (E grows when o moves away from t)'
+    >>> check_half_sse_gradient(t - o).summary.split(":")[0]
+    'that is t − o'
     """
     title = "∂E/∂o of E = ½(t − o)²"
     if expr is None:
@@ -35,17 +35,25 @@ def check_half_sse_gradient(expr):
     except (sp.SympifyError, ValueError, TypeError) as exc:
         return Feedback("02.1", title, "failed", f"expected a SymPy expression in o and t: {exc}")
     points = [(0.9, 0.5), (0.2, 0.6), (0.0, 1.0), (0.5, 0.5), (-2.0, 3.0)]
-    got = np.array([float(fn(o, t)) for o, t in points])
-    diff = np.array([o - t for o, t in points])
-    for candidate, why in [(diff, None), (-diff, "wrong sign: ∂E/∂o = o − t (E grows when o moves away from t)"),
-                           (2 * diff, "that is the derivative of (t − o)² without the ½: the ½ is there to cancel the 2"),
-                           (-2 * diff, "the ½ is missing and the sign is wrong")]:
+    try:
+        got = np.array([float(fn(o, t)) for o, t in points])
+    except (TypeError, ValueError) as exc:
+        return Feedback("02.1", title, "failed", f"expected a SymPy expression in o and t: {exc}")
+    o, t = np.array(points).T
+    for candidate, why in [(o - t, None),
+                           (t - o, "that is t − o: the sign is wrong, or you differentiated with respect to t; "
+                                   "differentiate with respect to o (sp.diff(E, o_s)), which gives the opposite sign"),
+                           (2 * (o - t), "that is the derivative of (t − o)² without the ½: the ½ is there to cancel the 2"),
+                           (2 * (t - o), "the ½ is missing and the sign is wrong"),
+                           ((t - o) ** 2 / 2, "that is E itself: differentiate it with sp.diff(E, o_s)"),
+                           (np.full_like(o, -0.5), "that is the derivative of ½(t − o), without the square"),
+                           (np.sign(o - t), "that is the derivative of |t − o|; the exercise's loss is ½(t − o)²")]:
         if np.allclose(got, candidate):
             if why is None:
                 return Feedback("02.1", title, "passed", f"passed ✓ (your expression: {sp.simplify(expr)})")
             return Feedback("02.1", title, "failed", why)
     return Feedback("02.1", title, "failed",
-                    "differentiate ½(t − o)² with sp.diff(expression, o); the chain rule gives ½·2·(t − o)·(−1)")
+                    "differentiate ½(t − o)² with sp.diff(expression, o_s); the chain rule gives ½·2·(t − o)·(−1)")
 
 
 @exercise_check
@@ -66,17 +74,22 @@ def check_sigmoid_ce_delta(fn):
 
     cases = [(f"z={fmt(z)}, t={fmt(t)}", (z, t), expected(z, t)) for z, t in raw]
 
+    def o(z):
+        return sigmoid(np.asarray(z, dtype=float))
+
+    mistakes = [(lambda z, t: (o(z) - t) * o(z) * (1 - o(z)), "that is the squared-error delta (o − t)·f′(z); with "
+                                                              "cross-entropy the f′(z) cancels"),
+                (lambda z, t: t - o(z), "wrong sign: δ = ∂E/∂z = o − t (push z down when o is above t)"),
+                (lambda z, t: (o(z) - t) / (o(z) * (1 - o(z))), "that is ∂E/∂o; δ = ∂E/∂z multiplies it by ∂o/∂z = o·(1 − o)"),
+                (lambda z, t: np.asarray(z, dtype=float) - t, "apply the sigmoid first: δ = σ(z) − t, not z − t"),
+                (lambda z, t: (o(z) - t) / len(np.atleast_1d(z)), "one δ per output, not averaged: δ = σ(z) − t")]
+
     def hint(args, got, exp):
-        z, t = args
-        o = sigmoid(np.asarray(z, dtype=float))
         if not np.all(np.isfinite(np.asarray(got, dtype=float))):
-            return "not a finite number: for |z| this large, log(1 − o) or e^(−z) overflows; use the simplified delta"
-        if close(got, (o - t) * o * (1 - o)):
-            return "that is the squared-error delta (o − t)·f′(z); with cross-entropy the f′(z) cancels"
-        if close(got, t - o):
-            return "wrong sign: δ = ∂E/∂z = o − t (push z down when o is above t)"
+            return ("not a finite number: for |z| this large o = σ(z) rounds to exactly 1.0 (or 0.0), so o·(1 − o) = 0 "
+                    "and ∂E/∂o·∂o/∂z becomes 0/0; cancel o·(1 − o) on paper first, the simplified δ needs no division")
         return "write ∂E/∂o·∂o/∂z and simplify: the o·(1 − o) cancels and leaves o − t"
-    return run_cases("02.2", "sigmoid + cross-entropy delta", fn, cases, hint)
+    return run_cases("02.2", "sigmoid + cross-entropy delta", fn, cases, hint, mistakes)
 
 
 SATURATED = {"z": -5.0, "t": 1.0}
@@ -85,13 +98,17 @@ SATURATED = {"z": -5.0, "t": 1.0}
 @exercise_check
 def check_saturation_ratio(ratio):
     """Exercise 02.3: how many times larger |δ| is with cross-entropy than with ½-squared error for
-    a sigmoid output at z = −5 with target 1.
+    a sigmoid output at z = −5 with target 1, to 3 significant figures.
 
     >>> check_saturation_ratio(150.0).passed
     True
     """
     o = float(Sigmoid()(SATURATED["z"]))
     exact = 1.0 / (o * (1.0 - o))
-    mistakes = [(1.0 / exact, "that is the ratio the other way round: cross-entropy's δ is the larger one"),
-                (1.0, "they are not equal: squared error keeps the factor f′(z) = o·(1 − o), which is tiny here")]
-    return check_value("02.3", "predict the saturation ratio", ratio, exact, mistakes, rtol=0.02)
+    mistakes = [(1.0 / exact, "that is the ratio the other way round, f′(z) = o·(1 − o) itself: cross-entropy's δ is "
+                              "the larger one"),
+                (1.0, "they are not equal: squared error keeps the factor f′(z) = o·(1 − o), which is tiny here"),
+                (1.0 / o, "the factor (1 − o) of f′(z) = o·(1 − o) is missing (it is close to 1 here, but not 1)"),
+                (1.0 / (1.0 - o), "the factor o of f′(z) = o·(1 − o) is missing: that is the small one"),
+                (4.0, "that uses f′(0) = ¼: evaluate f′ at z = −5")]
+    return check_value("02.3", "predict the saturation ratio", ratio, exact, mistakes)

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..activations import Softmax
 from ..nn import Network
-from .feedback import NOT_DONE, Feedback, close, exercise_check, fmt, run_cases
+from .feedback import NOT_DONE, Feedback, as_array, compress, exercise_check, fmt, run_cases
 
 SHAPE_QUESTION = {"sizes": (64, 32, 10), "N": 100}
 
@@ -29,6 +29,20 @@ def check_shapes(shape_Z1, shape_dW2, shape_dO1):
                      "whatever the batch size",
            "∂E/∂O₁": f"a gradient has the shape of what it is the gradient of: O₁ has the shape of Z₁; "
                      f"it is δ₂·W₂ᵀ = ({N}×{K})·({K}×{H})"}
+    batch_rows = "transposed: rows are samples, columns are neurons"
+    mistakes = {"Z₁": {(H, N): batch_rows, (N, D): "that is the shape of X, the layer's input; Z₁ has one column per "
+                                                   "neuron of layer 1",
+                       (D, H): "that is the shape of W₁; Z₁ = X·W₁ has one row per sample"},
+                "∂E/∂W₂": {(K, H): "transposed: W[j, k] is the weight from neuron j to neuron k, so rows are fan_in, "
+                                   "columns fan_out",
+                           (N, K): "that is the shape of δ₂ = ∂E/∂Z₂; the gradient of W₂ has W₂'s shape: the batch is "
+                                   "summed over inside Oᵀ·δ",
+                           (N, H): "the batch is summed over inside O₁ᵀ·δ₂: no dimension of ∂E/∂W₂ counts samples",
+                           (D, H): "that is the shape of W₁; the question asks for W₂, the second weight matrix"},
+                "∂E/∂O₁": {(H, N): batch_rows, (N, K): "that is the shape of δ₂ = ∂E/∂Z₂; ∂E/∂O₁ = δ₂·W₂ᵀ has O₁'s "
+                                                       "shape",
+                           (H, K): "that is the shape of W₂ (and of its gradient); ∂E/∂O₁ has the shape of O₁, "
+                                   "one row per sample"}}
     wrong = []
     for name, answer in answers.items():
         try:
@@ -36,13 +50,9 @@ def check_shapes(shape_Z1, shape_dW2, shape_dO1):
         except (TypeError, ValueError):
             wrong.append(f"✗ {name}: expected a tuple of two integers such as (3, 4), got {answer!r}")
             continue
-        if got == expected[name]:
-            continue
-        hint = why[name]
-        if got == expected[name][::-1]:
-            hint = ("transposed: rows are samples, columns are neurons" if name != "∂E/∂W₂" else
-                    "transposed: W[j, k] is the weight from neuron j to neuron k, so rows are fan_in, columns fan_out")
-        wrong.append(f"✗ {name}: got {fmt(got)}, expected {fmt(expected[name])} — {hint}")
+        if got != expected[name]:
+            wrong.append(f"✗ {name}: got {fmt(got)}, expected {fmt(expected[name])} — "
+                         f"{mistakes[name].get(got, why[name])}")
     if wrong:
         return Feedback("05.1", title, "failed", f"{len(wrong)} of 3 shapes wrong", wrong)
     return Feedback("05.1", title, "passed", "passed ✓ (3 shapes)")
@@ -60,8 +70,9 @@ def _part(fn, index, names):
     return part
 
 
-def _check_pair(exercise, title, fn, cases, names, hints):
-    """Run ``cases`` (expected: a pair) on a function returning a pair, each member with its hint."""
+def _check_pair(exercise, title, fn, cases, names, hints, mistakes):
+    """Run ``cases`` (expected: a pair) on a function returning a pair, each member with its hint and its
+    catalogue of mistakes (wrong functions of the same arguments, each giving that member)."""
     if callable(fn):
         try:
             first = fn(*cases[0][1])
@@ -71,16 +82,25 @@ def _check_pair(exercise, title, fn, cases, names, hints):
             return Feedback(exercise, title, "failed", f"return a pair ({names[0]}, {names[1]}), got {type(first).__name__}")
     parts = [run_cases(exercise, title, _part(fn, i, names) if callable(fn) else fn,
                        [(f"{names[i]}, {description}", args, expected[i]) for description, args, expected in cases],
-                       hints[i])
+                       hints[i], mistakes[i], short=False)
              for i in (0, 1)]
     if any(p.status == "not done" for p in parts):
         return Feedback(exercise, title, "not done", NOT_DONE)
     if all(p.passed for p in parts):
         return Feedback(exercise, title, "passed", f"passed ✓ ({len(cases)} cases, edge cases included)")
-    # a crash or a missing return spoils both members of a case: say so once, without naming a member
-    lines = list(dict.fromkeys(line.replace(f"✗ {name}, ", "✗ ", 1) if "raised" in line or "returned None" in line else line
+    # a crash or a missing return spoils both members of a case: say so once, without naming a member, with the
+    # hint of the member whose catalogue explains it
+    spoilt = {}
+    for name, p in zip(names, parts):
+        for line in p.lines:
+            if ": raised " in line or "returned None" in line:
+                case, _, what = line.replace(f"✗ {name}, ", "✗ ", 1).partition(": ")
+                if case not in spoilt or " — " in what:
+                    spoilt[case] = f"{case}: {what}"
+    lines = list(dict.fromkeys(spoilt.get(line.replace(f"✗ {name}, ", "✗ ", 1).partition(": ")[0], line)
                                for name, p in zip(names, parts) for line in p.lines))
-    return Feedback(exercise, title, "failed", f"{len(lines)} problem{'s' * (len(lines) > 1)} in {len(cases)} cases", lines)
+    return Feedback(exercise, title, "failed", f"{len(lines)} problem{'s' * (len(lines) > 1)} in {len(cases)} cases",
+                    compress(lines))
 
 
 def _random_cases(shapes, seed):
@@ -102,30 +122,40 @@ def check_matmul_backward(fn):
     raw.append((np.ones((2, 3)), np.ones((3, 2)), np.zeros((2, 2))))
     cases = [(f"X {X.shape}, W {W.shape}, G {G.shape}", (X, W, G), (X.T @ G, G @ W.T)) for X, W, G in raw]
 
+    mistakes_W = [(lambda X, W, G: G @ W.T, "that is ∂E/∂X: return the pair in the order (∂E/∂W, ∂E/∂X)"),
+                  (lambda X, W, G: G.T @ X, f"transposed: Gᵀ·X is ({K}×{D}); ∂E/∂W must have W's shape ({D}×{K}), "
+                                            "which is Xᵀ·G"),
+                  (lambda X, W, G: X @ G, f"X ({N}×{D}) times G ({N}×{K}) does not line up: transpose X, so that the "
+                                          "sum runs over the samples n"),
+                  (lambda X, W, G: X.T @ G / len(X), "no division by N: the loss's own average is already in G; the "
+                                                     "product Xᵀ·G just adds the samples' shares"),
+                  (lambda X, W, G: -(X.T @ G), "wrong sign: ∂E/∂W = Xᵀ·G, no minus (the minus belongs to the update)")]
+    mistakes_X = [(lambda X, W, G: X.T @ G, "that is ∂E/∂W: return the pair in the order (∂E/∂W, ∂E/∂X)"),
+                  (lambda X, W, G: W @ G.T, f"transposed: W·Gᵀ is ({D}×{N}); ∂E/∂X must have X's shape ({N}×{D}), "
+                                            "which is G·Wᵀ"),
+                  (lambda X, W, G: G @ W, f"G·W lines up only when W is square; you need Wᵀ: ∂E/∂x_nj = Σ_k g_nk·w_jk, "
+                                          f"so G ({N}×{K})·Wᵀ ({K}×{D})"),
+                  (lambda X, W, G: -(G @ W.T), "wrong sign: ∂E/∂X = G·Wᵀ, no minus")]
+
     def hint_W(args, got, expected):
         X, W, G = args
-        if close(got, G @ W.T):
-            return "that is ∂E/∂X: return the pair in the order (∂E/∂W, ∂E/∂X)"
-        if close(got, G.T @ X):
-            return f"transposed: Gᵀ·X is ({K}×{D}); ∂E/∂W must have W's shape ({D}×{K}), which is Xᵀ·G"
         if np.shape(got) != W.shape:
             return (f"∂E/∂W must have W's shape {W.shape}; the only product of X ({N}×{D}) and G ({N}×{K}) "
                     f"with shape ({D}×{K}) is Xᵀ·G, the sum over the samples of x_nj·g_nk")
-        return "∂E/∂w_jk = Σ_n x_nj·g_nk, which is (Xᵀ·G)[j, k]"
+        return "∂E/∂w_jk = Σ_n x_nj·g_nk: a sum over the samples n, entry (j, k)"
 
     def hint_X(args, got, expected):
         X, W, G = args
-        if close(got, X.T @ G):
-            return "that is ∂E/∂W: return the pair in the order (∂E/∂W, ∂E/∂X)"
-        if close(got, W @ G.T):
-            return f"transposed: W·Gᵀ is ({D}×{N}); ∂E/∂X must have X's shape ({N}×{D}), which is G·Wᵀ"
-        if W.shape[0] == W.shape[1] and close(got, G @ W):
-            return f"G·W works only when W is square; you need Wᵀ: ∂E/∂x_nj = Σ_k g_nk·w_jk, so G ({N}×{K})·Wᵀ ({K}×{D})"
         if np.shape(got) != X.shape:
             return f"∂E/∂X must have X's shape {X.shape}: G ({N}×{K}) times Wᵀ ({K}×{D})"
-        return "∂E/∂x_nj = Σ_k g_nk·w_jk, which is (G·Wᵀ)[n, j]"
+        return "∂E/∂x_nj = Σ_k g_nk·w_jk: a sum over the neurons k of the next layer, entry (n, j)"
 
-    return _check_pair("05.2", "∂E/∂W and ∂E/∂X for Z = X·W", fn, cases, ("∂E/∂W", "∂E/∂X"), (hint_W, hint_X))
+    return _check_pair("05.2", "∂E/∂W and ∂E/∂X for Z = X·W", fn, cases, ("∂E/∂W", "∂E/∂X"), (hint_W, hint_X),
+                       (mistakes_W, mistakes_X))
+
+
+def _shifted_exp(Z):
+    return np.exp(Z - Z.max(axis=1, keepdims=True))
 
 
 @exercise_check
@@ -144,31 +174,33 @@ def check_softmax_ce_delta(fn):
     raw = [(np.array(Z, dtype=float), np.array(T, dtype=float)) for Z, T in raw]
     cases = [(f"N={len(Z)} samples, K={Z.shape[1]} classes", (Z, T), (softmax(Z) - T) / len(Z)) for Z, T in raw]
 
+    def out(Z):
+        return softmax(Z)
+
+    mistakes = [(lambda Z, T: out(Z) - T, "the batch average is missing: E is the mean over the N samples, so divide by N"),
+                (lambda Z, T: (T - out(Z)) / len(Z), "wrong sign: δ = (o − t)/N, positive where the output is too large"),
+                (lambda Z, T: (out(Z) - T) / Z.shape[1], "divide by the number of samples N (rows), not the number of "
+                                                       "classes K (columns)"),
+                (lambda Z, T: (Z - T) / len(Z), "apply the softmax to Z first: δ = (softmax(Z) − T)/N"),
+                (lambda Z, T: (softmax(Z.T).T - T) / len(Z), "the softmax is taken over each row (one sample's K classes): "
+                                                             "normalise along axis=1, not axis=0"),
+                (lambda Z, T: (out(Z) - T) * out(Z) * (1 - out(Z)) / len(Z), "no extra f′ factor: with softmax + cross-entropy "
+                                                                       "the Jacobian diag(o) − o·oᵀ and ∂E/∂o = −t/o "
+                                                                       "multiply to just o − t"),
+                (lambda Z, T: (_shifted_exp(Z) / _shifted_exp(Z).sum() - T) / len(Z),
+                 "the softmax normalises each row by its own sum (axis=1, keepdims=True), not by the sum over the whole "
+                 "batch")]
+
     def hint(args, got, expected):
         Z, T = args
-        N, K = Z.shape
-        O = softmax(Z)
         if np.shape(got) != Z.shape:
             return f"δ has the shape of Z, {Z.shape}: one row per sample"
-        got = np.asarray(got, dtype=float)
-        if not np.all(np.isfinite(got)):
+        if not np.all(np.isfinite(as_array(got))):
             return "not finite: e^1000 overflows; subtract each row's maximum from Z before exp (the softmax is unchanged)"
-        if close(got, O - T):
-            return f"the batch average is missing: E is the mean over the N = {N} samples, so divide by N"
-        if close(got, (T - O) / N):
-            return "wrong sign: δ = (o − t)/N, positive where the output is too large"
-        if close(got, (O - T) / K):
-            return f"divide by the number of samples N = {N} (rows), not the number of classes K = {K}"
-        if close(got, (Z - T) / N):
-            return "apply the softmax to Z first: δ = (softmax(Z) − T)/N"
-        if close(got, (softmax(Z.T).T - T) / N):
-            return "the softmax is taken over each row (one sample's K classes): normalise along axis=1, not axis=0"
-        if close(got, (O - T) * O * (1 - O) / N):
-            return ("no extra f′ factor: with softmax + cross-entropy the Jacobian diag(o) − o·oᵀ and ∂E/∂o = −t/o "
-                    "multiply to just o − t")
         return "δ = (softmax(Z) − T)/N, row by row"
 
-    return run_cases("05.4", "softmax + cross-entropy output delta of a batch", fn, cases, hint)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return run_cases("05.4", "softmax + cross-entropy output delta of a batch", fn, cases, hint, mistakes)
 
 
 def _relu_net_variant(X, Y, Wh, Wo, *, average=True, hidden_prime=True, output_prime=True, kink=0.0):
@@ -208,29 +240,28 @@ def check_relu_backprop(fn):
 
     descriptions = ["one sample", "a batch of 4, 2 outputs", "z = 0 exactly in the hidden layer (the kink)", "a batch of 6"]
     cases = [(description, args, expected(*args)) for description, args in zip(descriptions, raw)]
-    mistakes = [({"average": False}, "the batch average is missing: E is the mean over the N samples, so the output "
-                                     "delta is (ŷ − y) ⊙ R′(Zo) / N"),
-                ({"hidden_prime": False}, "the hidden delta needs ⊙ R′(Zh): Eh = (Eo·Woᵀ) ⊙ R′(Zh)"),
-                ({"output_prime": False}, "the output delta needs ⊙ R′(Zo): the output layer is a ReLU too"),
-                ({"kink": 1.0}, "at z = 0 take R′(0) = 0 as the course does (Z > 0, not Z >= 0)")]
+    flags = [({"average": False}, "the batch average is missing: E is the mean over the N samples, so the output "
+                                  "delta is (ŷ − y) ⊙ R′(Zo) / N"),
+             ({"hidden_prime": False}, "the hidden delta needs ⊙ R′(Zh): Eh = (Eo·Woᵀ) ⊙ R′(Zh)"),
+             ({"output_prime": False}, "the output delta needs ⊙ R′(Zo): the output layer is a ReLU too"),
+             ({"kink": 1.0}, "at z = 0 take R′(0) = 0 as the course does (Z > 0, not Z >= 0)")]
+
+    def catalogue(index):
+        def variant(options):
+            return lambda *args: _relu_net_variant(*args, **options)[index]
+        return [(lambda *args: _relu_net_variant(*args)[1 - index], "return the pair in the order (∂E/∂Wh, ∂E/∂Wo)"),
+                (lambda *args: -_relu_net_variant(*args)[index], "wrong sign: ∂E/∂ŷ = ŷ − y"),
+                *[(variant(options), why) for options, why in flags]]
 
     def hinter(index, name):
         def hint(args, got, exp):
-            X, Y, Wh, Wo = args
-            right = _relu_net_variant(*args)
-            if close(got, right[1 - index]):
-                return "return the pair in the order (∂E/∂Wh, ∂E/∂Wo)"
-            if close(got, -np.asarray(exp)):
-                return "wrong sign: ∂E/∂ŷ = ŷ − y"
-            shape = (Wh, Wo)[index].shape
+            shape = args[2 + index].shape
             if np.shape(got) != shape:
                 return (f"{name} must have the shape of its weights, {shape}: the layer's input, transposed, "
                         "times the layer's delta (Xᵀ·Eh, Hᵀ·Eo)")
-            for flags, why in mistakes:
-                if close(got, _relu_net_variant(*args, **flags)[index]):
-                    return why
             return "Eo = (ŷ − y) ⊙ R′(Zo)/N, Eh = (Eo·Woᵀ) ⊙ R′(Zh), ∂E/∂Wo = Hᵀ·Eo, ∂E/∂Wh = Xᵀ·Eh"
         return hint
 
     names = ("∂E/∂Wh", "∂E/∂Wo")
-    return _check_pair("05.3", "the corrected ReLU backprop", fn, cases, names, (hinter(0, names[0]), hinter(1, names[1])))
+    return _check_pair("05.3", "the corrected ReLU backprop", fn, cases, names, (hinter(0, names[0]), hinter(1, names[1])),
+                       (catalogue(0), catalogue(1)))

@@ -4,14 +4,16 @@ import math
 import numpy as np
 
 from ..datasets import Scaler
-from .feedback import NOT_DONE, Feedback, close, exercise_check, fmt, run_cases
+from .feedback import NOT_DONE, Feedback, as_array, as_number, exercise_check, fmt, run_cases
 
 BATCH_CASES = [(10, 3), (100, 32), (8, 8), (5, 1), (1, 1), (20, 7)]
 
 
 def _batch_problem(batches, n, batch_size):
     """What is wrong with one answer of ``minibatches(n, batch_size, rng)``, or None."""
-    if not isinstance(batches, (list, tuple)) or not batches:
+    if isinstance(batches, (list, tuple)) and not batches:
+        return "returned an empty list: every sample belongs in one batch, so there is at least one batch"
+    if not isinstance(batches, (list, tuple)):
         return f"return a list of index arrays, got {type(batches).__name__}"
     try:
         parts = [np.asarray(b).ravel() for b in batches]
@@ -98,19 +100,28 @@ def check_scale(fn):
            ("one sample", [[4.0, 9.0]])]
     cases = [(description, (np.array(A),), Scaler().fit(np.array(A)).transform(np.array(A))) for description, A in raw]
 
+    def columns(A, low, high):
+        return (A - low) / np.where(high > low, high - low, 1.0)
+
+    mistakes = [(lambda A: columns(A, A.min(), A.max()), "scale each column by its own minimum and maximum (axis=0), "
+                                                         "not by the whole table's"),
+                (lambda A: A / A.max(axis=0), "subtract the column minimum first: (A − min) / (max − min)"),
+                (lambda A: (A - A.min(axis=0)) / A.max(axis=0), "divide by the range max − min, not by the maximum"),
+                (lambda A: columns(A.T, A.min(axis=1), A.max(axis=1)).T, "each column is scaled, not each row: take min "
+                                                                         "and max over the samples, axis=0"),
+                (lambda A: (A - A.mean(axis=0)) / np.where(A.std(axis=0) > 0, A.std(axis=0), 1.0),
+                 "that is standardising (mean 0, standard deviation 1); min–max scaling maps each column onto [0, 1]"),
+                (lambda A: np.where(A.max(axis=0) > A.min(axis=0), columns(A, A.min(axis=0), A.max(axis=0)), 1.0),
+                 "a constant column has nothing to scale: make it 0, not 1")]
+
     def hint(args, got, expected):
-        A = args[0]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if not np.all(np.isfinite(np.asarray(got, dtype=float))):
-                return "a constant column has max = min: divide by 1 there instead of 0 (its values all become 0)"
-            if close(got, (A - A.min()) / (A.max() - A.min())):
-                return "scale each column by its own minimum and maximum (axis=0), not by the whole table's"
-            if close(got, A / A.max(axis=0)):
-                return "subtract the column minimum first: (A − min) / (max − min)"
-            if close(got, (A - A.min(axis=0)) / A.max(axis=0)):
-                return "divide by the range max − min, not by the maximum"
+        if np.shape(got) != expected.shape:
+            return f"return an array shaped like A, {expected.shape}"
+        if not np.all(np.isfinite(as_array(got))):
+            return "a constant column has max = min: divide by 1 there instead of 0 (its values all become 0)"
         return "each column: (A − min) / (max − min), with min and max over the samples (axis=0)"
-    return run_cases("06.2", "min–max scaling", fn, cases, hint)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return run_cases("06.2", "min–max scaling", fn, cases, hint, mistakes)
 
 
 STALL_CHOICES = {
@@ -133,6 +144,8 @@ def check_stall_prediction(answer):
     title = "predict which initialisation stalls"
     if answer is None:
         return Feedback("06.3", title, "not done", NOT_DONE)
+    if isinstance(answer, str):
+        answer = answer.strip().strip("'\"").lower()
     if not isinstance(answer, str) or answer not in STALL_CHOICES:
         return Feedback("06.3", title, "failed", f"expected one of {', '.join(map(repr, STALL_CHOICES))}, got {answer!r}")
     why = STALL_CHOICES[answer]
@@ -159,31 +172,38 @@ def best_learning_rate(histories):
 
 @exercise_check
 def check_learning_rate_choice(answer, histories):
-    """Exercise 06.4: from the learning curves of ``{lr: History}``, the lr whose test loss (``val_loss``)
-    ends lowest.
+    """Exercise 06.4: from the learning curves of ``{lr: History}``, trained on part of the training data and
+    measured on the rest (the validation split, ``val_loss``), the lr whose validation loss ends lowest.
 
     >>> from bpcourse.training import History
     >>> runs = {0.1: History(val_loss=[1.0, 0.5]), 1.0: History(val_loss=[1.0, 0.2]), 10.0: History(val_loss=[1.0, 9.0])}
     >>> check_learning_rate_choice(1.0, runs).passed, check_learning_rate_choice(10.0, runs).passed
     (True, False)
     """
-    title = "choose a learning rate from the learning curves"
+    title = "choose a learning rate on the validation split"
     if answer is None:
         return Feedback("06.4", title, "not done", NOT_DONE)
     rates = sorted(histories)
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        return Feedback("06.4", title, "failed", f"expected a number, one of {fmt(rates)}, got {type(answer).__name__}")
-    matches = [lr for lr in rates if math.isclose(answer, lr, rel_tol=1e-9)]
+    try:
+        answer = as_number(answer)
+    except TypeError as exc:
+        return Feedback("06.4", title, "failed", f"{exc}: one of {fmt(rates)}")
+    matches = [lr for lr in rates if math.isclose(answer, lr, rel_tol=1e-6)]
     if not matches:
         return Feedback("06.4", title, "failed", f"{fmt(answer)} was not tried: pick one of {fmt(rates)}")
     chosen, best = matches[0], best_learning_rate(histories)
     if chosen == best:
-        return Feedback("06.4", title, "passed", f"passed ✓ (α = {fmt(best)}: the lowest test loss at the end, "
+        return Feedback("06.4", title, "passed", f"passed ✓ (α = {fmt(best)}: the lowest validation loss at the end, "
                                                  f"{histories[best].val_loss[-1]:.3g})")
     h = histories[chosen]
-    if chosen > best:
-        why = ("its loss jumps up and down or blows up: the steps overshoot the minimum" if chosen == rates[-1] else
-               f"its test loss ends at {h.val_loss[-1]:.3g}, higher than another rate's: larger steps overshoot")
+    full = max(len(run.val_loss) for run in histories.values())
+    if len(h.val_loss) < full or not math.isfinite(h.val_loss[-1]):
+        why = "its run diverged: the loss became infinite and training stopped early, the steps overshoot"
+    elif h.loss and min(histories, key=lambda lr: histories[lr].loss[-1] if histories[lr].loss else math.inf) == chosen:
+        why = (f"its training loss ends lowest, but its validation loss ({h.val_loss[-1]:.3g}) does not: choose on the "
+               "pairs the net did not train on")
+    elif chosen > best:
+        why = f"its validation loss ends at {h.val_loss[-1]:.3g}, higher than another rate's: larger steps overshoot"
     else:
         why = (f"its curve is smooth but still high ({h.val_loss[-1]:.3g}) at the end: too small a rate needs many more "
                f"epochs; a larger one gets lower in the same budget")

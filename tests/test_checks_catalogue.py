@@ -1,0 +1,334 @@
+"""Every exercise check of notebooks 00–06 against its catalogue of learner answers: right answers written in
+several forms pass, each typical mistake is rejected with its own hint (on every case it fails), and the
+untouched exercise says "not done yet". (Notebook 07's catalogue is in test_checks_autograd.py.)"""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from bpcourse.activations import Sigmoid, Softmax
+from bpcourse.checks import chain_rule, delta_rule, gradient_descent, introduction, loss_functions, matrix_backprop, training
+from bpcourse.training import History
+
+sigmoid, softmax = Sigmoid(), Softmax()
+o_s, t_s = sp.symbols("o t", real=True)
+MQ, SQ, FQ = introduction.MOMENTUM_QUESTION, delta_rule.SIGN_SLIP_QUESTION, chain_rule.FAN_OUT_QUESTION
+M4 = delta_rule.MOMENTUM_QUESTION
+(_, H, K), N = matrix_backprop.SHAPE_QUESTION["sizes"], matrix_backprop.SHAPE_QUESTION["N"]
+RUNS = {0.01: History(loss=[2.1, 1.9, 1.7], val_loss=[2.0, 1.8, 1.6]),
+        0.1: History(loss=[1.4, 0.6, 0.05], val_loss=[1.5, 0.6, 0.3]),
+        1.0: History(loss=[0.7, 0.2, 0.1], val_loss=[0.7, 0.2, 0.1]),
+        10.0: History(loss=[150.0, np.inf], val_loss=[150.0, np.inf])}
+
+CHECKS = {
+    "00.1": introduction.check_net_input, "00.2": introduction.check_momentum_prediction,
+    "01.1": gradient_descent.check_step, "01.2": gradient_descent.check_critical_lr,
+    "01.3": gradient_descent.check_momentum_step,
+    "02.1": loss_functions.check_half_sse_gradient, "02.2": loss_functions.check_sigmoid_ce_delta,
+    "02.3": loss_functions.check_saturation_ratio,
+    "03.1": chain_rule.check_grad_f, "03.2": chain_rule.check_chain_gradients, "03.3": chain_rule.check_fan_out_prediction,
+    "04.1": delta_rule.check_output_delta, "04.2": delta_rule.check_hidden_delta, "04.3": delta_rule.check_sign_slip,
+    "04.4": delta_rule.check_second_step,
+    "05.1": lambda shapes: matrix_backprop.check_shapes(*shapes), "05.2": matrix_backprop.check_matmul_backward,
+    "05.3": matrix_backprop.check_relu_backprop, "05.4": matrix_backprop.check_softmax_ce_delta,
+    "06.1": training.check_minibatches, "06.2": training.check_scale, "06.3": training.check_stall_prediction,
+    "06.4": lambda lr: training.check_learning_rate_choice(lr, RUNS),
+}
+
+
+def stub(*_):
+    raise NotImplementedError("exercise not done yet")
+
+
+UNTOUCHED = {exercise: [None] for exercise in CHECKS} | {"05.1": [(None, None, None)]}
+for exercise in ("00.1", "01.1", "01.3", "02.2", "03.1", "03.2", "04.1", "04.2", "05.2", "05.3", "05.4", "06.1", "06.2"):
+    UNTOUCHED[exercise] = [None, stub]
+
+
+def a(x):
+    return np.asarray(x, dtype=float)
+
+
+def f32(fn):
+    """The same answer in float32."""
+    def answer(*args):
+        got = fn(*args)
+        return tuple(np.float32(g) for g in got) if isinstance(got, tuple) else np.asarray(got, dtype=np.float32)
+    return answer
+
+
+def as_list(fn):
+    return lambda *args: np.asarray(fn(*args)).tolist()
+
+
+def net_input(o, W, b):
+    return a(o) @ a(W) + b
+
+
+def step(w, g, lr):
+    return w - lr * g
+
+
+def momentum_step(w, g, p, lr, m):
+    change = -lr * g + m * p
+    return w + change, change
+
+
+def ce_delta(z, t):
+    return sigmoid(a(z)) - t
+
+
+def grad_f(x, y, z):
+    return z, z, x + y
+
+
+def chain_gradients(x, weights, t):
+    w = a(weights)
+    inputs = x * np.concatenate([[1.0], np.cumprod(w)[:-1]])
+    after = np.array([np.prod(w[i + 1:]) for i in range(len(w))])
+    return 2 * (x * np.prod(w) - t) * after * inputs
+
+
+def output_delta(o, t):
+    return (o - t) * o * (1 - o)
+
+
+def hidden_delta(o, W, d):
+    return (W @ d) * o * (1 - o)
+
+
+def matmul_backward(X, W, G):
+    return X.T @ G, G @ W.T
+
+
+def relu_backprop(X, Y, Wh, Wo):
+    Zh = X @ Wh
+    Hh = np.maximum(Zh, 0)
+    Zo = Hh @ Wo
+    Eo = (np.maximum(Zo, 0) - Y) * (Zo > 0) / len(X)
+    return X.T @ ((Eo @ Wo.T) * (Zh > 0)), Hh.T @ Eo
+
+
+def softmax_ce_delta(Z, T):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return (E / E.sum(axis=1, keepdims=True) - T) / len(Z)
+
+
+def minibatches(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def scale(A):
+    low, high = A.min(axis=0), A.max(axis=0)
+    return (A - low) / np.where(high > low, high - low, 1.0)
+
+
+delta3 = (SQ["δ6"] * SQ["w36"] + SQ["δ7"] * SQ["w37"]) * SQ["O3"] * (1 - SQ["O3"])
+dw78 = -M4["lr"] * M4["∂E/∂w78 in step 2"] + M4["momentum"] * M4["Δw78 of step 1"]
+o5 = 1 / (1 + np.exp(5.0))
+
+RIGHT = {
+    "00.1": [net_input, as_list(net_input), f32(net_input), lambda o, W, b: tuple(net_input(o, W, b))],
+    "00.2": [0.025, np.array([0.025]), np.array(0.025), sp.Rational(1, 40), Fraction(1, 40), np.float32(0.025)],
+    "01.1": [step, as_list(step), f32(step), lambda w, g, lr: sp.Float(w - lr * g) if np.ndim(w) == 0 else w - lr * g],
+    "01.2": [1, 1.0, sp.solve(sp.Eq(1 - 2 * sp.Symbol("a"), -1))[0], sp.Integer(1), np.array([1.0]), Fraction(1)],
+    "01.3": [momentum_step, lambda *args: list(momentum_step(*args)), f32(momentum_step),
+             lambda *args: np.array(momentum_step(*args))],
+    "02.1": [o_s - t_s, sp.diff((t_s - o_s) ** 2 / 2, o_s), sp.Symbol("o") - sp.Symbol("t"), sp.sympify("o - t")],
+    "02.2": [ce_delta, as_list(ce_delta), f32(ce_delta)],
+    "02.3": [150, 150.4, 1 / (o5 * (1 - o5)), sp.Float(150.4), np.array([150.42]), np.float32(150.4)],
+    "03.1": [grad_f, lambda *args: list(grad_f(*args)), lambda *args: np.array(grad_f(*args), dtype=np.float32),
+             lambda x, y, z: (sp.Float(z), sp.Integer(int(z)) if z == int(z) else z, x + y)],
+    "03.2": [chain_gradients, as_list(chain_gradients), f32(chain_gradients)],
+    "03.3": [8, 8.0, sp.Integer(8), np.array([8.0]), Fraction(8), np.float32(8)],
+    "04.1": [output_delta, as_list(output_delta), f32(output_delta)],
+    "04.2": [hidden_delta, as_list(hidden_delta), f32(hidden_delta)],
+    "04.3": [delta3, 0.0087, 0.00865, 0.008655, np.array([delta3]), sp.Float(delta3)],
+    "04.4": [dw78, 0.0252, 0.02521, np.float32(dw78), np.array(dw78), sp.Float(0.0252)],
+    "05.1": [((N, H), (H, K), (N, H)), ([N, H], [H, K], [N, H]), (np.zeros((N, H)).shape, np.array([H, K]), (N, H))],
+    "05.2": [matmul_backward, lambda *args: [m.tolist() for m in matmul_backward(*args)],
+             lambda *args: tuple(m.astype(np.float32) for m in matmul_backward(*args))],
+    "05.3": [relu_backprop, lambda *args: [m.tolist() for m in relu_backprop(*args)],
+             lambda *args: tuple(m.astype(np.float32) for m in relu_backprop(*args))],
+    "05.4": [softmax_ce_delta, as_list(softmax_ce_delta), f32(softmax_ce_delta)],
+    "06.1": [minibatches, lambda n, bs, rng: [list(b) for b in minibatches(n, bs, rng)],
+             lambda n, bs, rng: np.array_split(rng.permutation(n), range(bs, n, bs))],
+    "06.2": [scale, lambda A: scale(A).tolist(), lambda A: scale(A.astype(np.float32))],
+    "06.3": ["zeros", " zeros", "Zeros"],
+    "06.4": [1.0, 1, np.float32(1.0), sp.Integer(1)],
+}
+
+
+def without_last(n, bs, rng):
+    order = rng.permutation(n)
+    return [order[i:i + bs] for i in range(0, n - bs + 1, bs)]
+
+
+def unsimplified_ce_delta(z, t):
+    """∂E/∂o · ∂o/∂z without cancelling o·(1 − o) first."""
+    o = sigmoid(a(z))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (o - t) / (o * (1 - o)) * o * (1 - o)
+
+
+def mutating_scale(A):
+    A -= A.min(axis=0)
+    return A / np.where(A.max(axis=0) > 0, A.max(axis=0), 1.0)
+
+
+WRONG = {
+    "00.1": [(lambda o, W, b: a(W) @ a(o) + b, "FROM j TO k"),
+             (lambda o, W, b: a(o) @ a(W), "the bias is missing"),
+             (lambda o, W, b: a(o) @ a(W) - b, "added, not subtracted"),
+             (lambda o, W, b: sigmoid(net_input(o, W, b)), "the exercise asks for the net input z"),
+             (lambda o, W, b: np.sum(a(o) @ a(W)) + b, "you summed over the neurons k too"),
+             (lambda o, W, b: (a(o)[:, None] * a(W)).sum(axis=1) + b, "the sum runs over the inputs j")],
+    "00.2": [(0.065, "you added α·∂E/∂w"), (-0.02, "the momentum term γ·Δw(t−1) is missing"),
+             (-0.065, "keeps the sign of the previous step"), (0.045, "the gradient term −α·∂E/∂w is missing"),
+             (-0.155, "the learning rate is missing"), (-0.175, "α and γ are swapped"), ("0.025", "remove the quotes"),
+             (sp.Symbol("a") * 0.2, "substitute numbers")],
+    "01.1": [(lambda w, g, lr: w + lr * g, "moves uphill"), (lambda w, g, lr: w - g, "the learning rate is missing"),
+             (lambda w, g, lr: -lr * g, "that is the change Δw"), (lambda w, g, lr: w - g / lr, "do not divide by it"),
+             (lambda w, g, lr: w - lr * w, "not the weight w"), (lambda w, g, lr: lr * (w - g), "only the gradient term")],
+    "01.2": [(0.5, "the fastest α, not the limit"), (2.0, "the factor 2 matters"), (0.25, "each step halves w"),
+             (-1.0, "a learning rate is positive"), (0, "every α > 0 makes progress")],
+    "01.3": [(lambda w, g, p, lr, m: momentum_step(w, g, p, lr, m)[::-1], "the two results are swapped"),
+             (lambda w, g, p, lr, m: (w + lr * g + m * p, lr * g + m * p), "moves uphill"),
+             (lambda w, g, p, lr, m: (w - lr * g, -lr * g), "the momentum term γ·Δw(t−1) is missing"),
+             (lambda w, g, p, lr, m: (w - lr * g - m * p, -lr * g - m * p), "keeps the direction of the previous step"),
+             (lambda w, g, p, lr, m: (w - m * g + lr * p, -m * g + lr * p), "α and γ are swapped"),
+             (lambda w, g, p, lr, m: (w - lr * g, -lr * g + m * p), "Δw(t) is right"),
+             (lambda w, g, p, lr, m: (w - lr * g + m * p, p), "not the previous one")],
+    "02.1": [(t_s - o_s, "differentiated with respect to t"), (sp.diff((t_s - o_s) ** 2 / 2, t_s), "with respect to t"),
+             (2 * (o_s - t_s), "without the ½"), (2 * (t_s - o_s), "the ½ is missing and the sign is wrong"),
+             ((t_s - o_s) ** 2 / 2, "that is E itself"), (sp.diff((t_s - o_s) / 2, o_s), "without the square"),
+             (sp.sign(o_s - t_s), "derivative of |t − o|"), (sp.Symbol("x") - t_s, "expected a SymPy expression in o and t")],
+    "02.2": [(lambda z, t: (sigmoid(a(z)) - t) * sigmoid(a(z)) * (1 - sigmoid(a(z))), "squared-error delta"),
+             (lambda z, t: t - sigmoid(a(z)), "wrong sign"),
+             (lambda z, t: (sigmoid(a(z)) - t) / (sigmoid(a(z)) * (1 - sigmoid(a(z)))), "that is ∂E/∂o"),
+             (lambda z, t: a(z) - t, "apply the sigmoid first"),
+             (unsimplified_ce_delta, "rounds to exactly 1.0")],
+    "02.3": [(1 / 150.4, "the other way round"), (1.0, "they are not equal"), (1 / o5, "the factor (1 − o)"),
+             (1 / (1 - o5), "the factor o of f′(z)"), (o5 * (1 - o5), "the other way round"), (4.0, "evaluate f′ at z = −5"),
+             (160, "work it out on paper")],
+    "03.1": [(lambda x, y, z: (1.0, 1.0, x + y), "only the local derivative"),
+             (lambda x, y, z: (z, z, z), "the value q = x + y"),
+             (lambda x, y, z: (x + y, z, z), "you put ∂f/∂z first"),
+             (lambda x, y, z: (y * z, x * z, x * y), "is not x·y·z"),
+             (lambda x, y, z: (-z, -z, -(x + y)), "wrong sign"),
+             (lambda x, y, z: (x + y) * z, "that is f itself"),
+             (lambda x, y, z: (z, 1.0, x + y), "∂f/∂y wrong")],
+    "03.2": [(lambda *args: chain_gradients(*args)[::-1], "reverse order"),
+             (lambda *args: chain_gradients(*args) / 2, "a factor 2 is missing"),
+             (lambda *args: -chain_gradients(*args), "wrong sign"),
+             (lambda x, ws, t: 2 * (x * np.prod(ws) - t) * x * np.concatenate([[1.0], np.cumprod(ws)[:-1]]),
+              "the weights after w_i are missing"),
+             (lambda x, ws, t: 2 * (x * np.prod(ws) - t) * np.array([np.prod(ws[i + 1:]) for i in range(len(ws))]),
+              "the input of neuron i is missing"),
+             (lambda x, ws, t: 2 * (x * np.prod(ws) - t) * x * np.array([np.prod(ws[i + 1:]) for i in range(len(ws))]),
+              "not x itself"),
+             (lambda x, ws, t: chain_gradients(x, ws, t)[:1], "one gradient per weight")],
+    "03.3": [(3, "only the path b → c → e"), (5, "only the path b → d → e"), (15, "the paths add"),
+             (2, "local derivatives"), (8.5, "work it out")],
+    "04.1": [(lambda o, t: (t - o) * o * (1 - o), "wrong sign"), (lambda o, t: o - t, "f′(z) is missing"),
+             (lambda o, t: 2 * (o - t) * o * (1 - o), "a factor 2 too many"),
+             (lambda o, t: (o - t) * sigmoid(o) * (1 - sigmoid(o)), "applied the sigmoid to o again"),
+             (lambda o, t: (o - t) * o, "the factor (1 − o) is missing"), (lambda o, t: (o - t) * (1 - o), "the factor o"),
+             (lambda o, t: (o - t) * t * (1 - t), "not at the target"),
+             (lambda o, t: np.sum(output_delta(o, t)), "one δ per output")],
+    "04.2": [(lambda o, W, d: -hidden_delta(o, W, d), "wrong sign"),
+             (lambda o, W, d: W @ d, "f′(z_j) = o_j·(1 − o_j) is missing"),
+             (lambda o, W, d: (W.T @ d) * o * (1 - o), "the sum runs over the wrong index"),
+             (lambda o, W, d: np.sum(W @ d) * o * (1 - o), "you summed over j too"),
+             (lambda o, W, d: (W @ d) * o, "the factor (1 − o_j) is missing"),
+             (lambda o, W, d: (d @ W.T)[:1], "one δ per neuron of this layer")],
+    "04.3": [(-0.0087, "the number the source prints"), (-delta3, "one minus too many"), (-0.00866, "one minus too many"),
+             ((SQ["δ6"] * SQ["w36"] + SQ["δ7"] * SQ["w37"]), "f′(I3) = O3·(1 − O3) is missing"),
+             ((SQ["δ6"] * SQ["w36"] + SQ["δ7"] * SQ["w37"]) * SQ["O3"], "the factor (1 − O3) is missing"),
+             ((SQ["δ6"] * SQ["w36"] + SQ["δ7"] * SQ["w37"]) * (1 - SQ["O3"]), "the factor O3 is missing"),
+             ((SQ["δ6"] * SQ["w37"] + SQ["δ7"] * SQ["w36"]) * SQ["O3"] * (1 - SQ["O3"]), "paired with the wrong deltas")],
+    "04.4": [(-M4["lr"] * M4["∂E/∂w78 in step 2"], "the momentum term γ·Δw(t−1) is missing"),
+             (M4["lr"] * M4["∂E/∂w78 in step 2"] + M4["momentum"] * M4["Δw78 of step 1"], "moves uphill"),
+             (-M4["lr"] * M4["∂E/∂w78 in step 2"] - M4["momentum"] * M4["Δw78 of step 1"], "keeps the sign"),
+             (M4["momentum"] * M4["Δw78 of step 1"], "the gradient term −α·∂E/∂w is missing"),
+             (-M4["momentum"] * M4["∂E/∂w78 in step 2"] + M4["lr"] * M4["Δw78 of step 1"], "α and γ are swapped"),
+             (0.0234, "that is the change of step 1")],
+    "05.1": [((H, N), (H, K), (N, H)), ((N, H), (K, H), (N, H)), ((N, H), (N, K), (N, H)), ((N, 64), (H, K), (N, H)),
+             ((N, H), (64, H), (N, H)), ((N, H), (H, K), (N, K)), ((N, H), (H, K), (H, K)), ((N, H), "32x10", (N, H))],
+    "05.2": [(lambda X, W, G: matmul_backward(X, W, G)[::-1], "return the pair in the order"),
+             (lambda X, W, G: (G.T @ X, G @ W.T), "transposed: Gᵀ·X"),
+             (lambda X, W, G: (X.T @ G, W @ G.T), "transposed: W·Gᵀ"),
+             (lambda X, W, G: (X.T @ G, G @ W), "lines up only when W is square"),
+             (lambda X, W, G: (X.T @ G / len(X), G @ W.T), "no division by N"),
+             (lambda X, W, G: (X @ G, G @ W.T), "does not line up: transpose X"),
+             (lambda X, W, G: X.T @ G, "return a pair")],
+    "05.3": [(lambda *args: relu_backprop(*args)[::-1], "return the pair in the order"),
+             (lambda *args: tuple(-m for m in relu_backprop(*args)), "wrong sign"),
+             (lambda *args: matrix_backprop._relu_net_variant(*args, average=False), "the batch average is missing"),
+             (lambda *args: matrix_backprop._relu_net_variant(*args, hidden_prime=False), "needs ⊙ R′(Zh)"),
+             (lambda *args: matrix_backprop._relu_net_variant(*args, output_prime=False), "the output layer is a ReLU too"),
+             (lambda *args: matrix_backprop._relu_net_variant(*args, kink=1.0), "R′(0) = 0")],
+    "05.4": [(lambda Z, T: softmax(Z) - T, "the batch average is missing"),
+             (lambda Z, T: (T - softmax(Z)) / len(Z), "wrong sign"),
+             (lambda Z, T: (softmax(Z) - T) / Z.shape[1], "not the number of classes"),
+             (lambda Z, T: (Z - T) / len(Z), "apply the softmax to Z first"),
+             (lambda Z, T: (softmax(Z.T).T - T) / len(Z), "not axis=0"),
+             (lambda Z, T: (softmax(Z) - T) * softmax(Z) * (1 - softmax(Z)) / len(Z), "no extra f′ factor"),
+             (lambda Z, T: (np.exp(Z - Z.max(1, keepdims=True)) / np.exp(Z - Z.max(1, keepdims=True)).sum() - T) / len(Z),
+              "not by the sum over the whole")],
+    "06.1": [(lambda n, bs, rng: [rng.integers(0, n, size=min(bs, n - i)) for i in range(0, n, bs)], "with replacement"),
+             (without_last, "dropped"),
+             (lambda n, bs, rng: [np.arange(n)[i:i + bs] for i in range(0, n, bs)], "shuffle first"),
+             (lambda n, bs, rng: minibatches(n, bs, np.random.default_rng()), "shuffle with the rng you are given"),
+             (lambda n, bs, rng: minibatches(n, bs, np.random.default_rng(0)), "every epoch gets the same order"),
+             (lambda n, bs, rng: [], "returned an empty list"),
+             (lambda n, bs, rng: np.array_split(rng.permutation(n), max(1, n // bs)), "slice the shuffled order")],
+    "06.2": [(lambda A: (A - A.min()) / (A.max() - A.min()), "not by the whole table's"),
+             (lambda A: A / A.max(axis=0), "subtract the column minimum first"),
+             (lambda A: (A - A.min(axis=0)) / A.max(axis=0), "not by the maximum"),
+             (lambda A: ((A.T - A.min(axis=1)) / np.where(np.ptp(A, axis=1) > 0, np.ptp(A, axis=1), 1.0)).T,
+              "each column is scaled, not each row"),
+             (lambda A: (A - A.mean(axis=0)) / np.where(A.std(axis=0) > 0, A.std(axis=0), 1.0), "standardising"),
+             (lambda A: (A - A.min(axis=0)) / (A.max(axis=0) - A.min(axis=0)), "a constant column has max = min"),
+             (lambda A: np.where(np.ptp(A, axis=0) > 0, scale(A), 1.0), "make it 0, not 1"),
+             (mutating_scale, "changed its input arrays in place")],
+    "06.3": [("constant", "the weights do move"), ("large", "small, not zero"), ("xavier", "the recommended start"),
+             ("ones", "expected one of"), (0, "expected one of")],
+    "06.4": [(10.0, "diverged"), (0.1, "training loss ends lowest"), (0.01, "too small a rate"), (3.0, "was not tried"),
+             ("1.0", "remove the quotes")],
+}
+WRONG["05.1"] = list(zip(WRONG["05.1"], ["rows are samples", "rows are fan_in", "the batch is summed over",
+                                         "that is the shape of X", "the question asks for W₂", "that is the shape of δ₂",
+                                         "the shape of O₁, one row per sample", "a tuple of two integers"]))
+
+
+def params(table, pairs=False):
+    return [pytest.param(exercise, *(item if pairs else (item,)), id=f"{exercise}-{i}")
+            for exercise, items in table.items() for i, item in enumerate(items)]
+
+
+def test_every_exercise_of_00_to_06_has_a_catalogue():
+    assert set(RIGHT) == set(WRONG) == set(CHECKS) and len(CHECKS) == 23
+    assert all(len(RIGHT[e]) >= 3 and len(WRONG[e]) >= 4 for e in CHECKS)
+
+
+@pytest.mark.parametrize("exercise, answer", params(RIGHT))
+def test_right_answers_pass_in_any_form(exercise, answer):
+    feedback = CHECKS[exercise](answer)
+    assert feedback.passed, feedback
+
+
+@pytest.mark.parametrize("exercise, answer, hint", params(WRONG, pairs=True))
+def test_each_mistake_gets_its_own_hint(exercise, answer, hint):
+    feedback = CHECKS[exercise](answer)
+    assert feedback.status == "failed", feedback
+    failing = [line for line in feedback.lines if line.startswith("✗")] or [feedback.summary]
+    assert all(hint in line for line in failing), feedback
+
+
+@pytest.mark.parametrize("exercise, answer", params(UNTOUCHED))
+def test_untouched_says_not_done_yet(exercise, answer):
+    feedback = CHECKS[exercise](answer)
+    assert feedback.status == "not done" and "not done yet" in repr(feedback)
