@@ -3,7 +3,9 @@ a hint that names the mistake. The Value below follows the notebook's protocol (
 _backward(grad)) with just the operations the checks use."""
 import math
 
+import numpy as np
 import pytest
+import sympy as sp
 
 from bpcourse.checks.autograd import (
     ACCUMULATION_QUESTION,
@@ -194,3 +196,130 @@ def test_topological_order_spots_a_value_before_its_parent(position):
             order.insert(position, order.pop())       # the root first, or second
         return order
     assert "comes before one of its parents" in text(check_topological_order(misplaced, Value))
+
+
+# The catalogue: right answers in several forms, and each typical mistake with the hint it must get on every case it fails.
+
+def kahn_order(root):
+    """Parents first by counting, for each Value, the uses still to come (Kahn's algorithm, run from the root)."""
+    nodes, stack = {id(root): root}, [root]
+    while stack:
+        for p in stack.pop()._parents:
+            if id(p) not in nodes:
+                nodes[id(p)] = p
+                stack.append(p)
+    children = {key: 0 for key in nodes}
+    for v in nodes.values():
+        for p in set(map(id, v._parents)):
+            children[p] += 1
+    order, ready = [], [root]
+    while ready:
+        v = ready.pop()
+        order.append(v)
+        for p in {id(p): p for p in v._parents}.values():
+            children[id(p)] -= 1
+            if children[id(p)] == 0:
+                ready.append(p)
+    return order[::-1]
+
+
+def reversed_breadth_first(root):
+    order, seen, queue = [], {id(root)}, [root]
+    while queue:
+        v = queue.pop(0)
+        order.append(v)
+        for p in v._parents:
+            if id(p) not in seen:
+                seen.add(id(p))
+                queue.append(p)
+    return order[::-1]
+
+
+def without_seen(root):
+    order, stack = [], [(root, False)]
+    while stack:
+        v, parents_done = stack.pop()
+        if parents_done:
+            order.append(v)
+        else:
+            stack.append((v, True))
+            stack.extend((p, False) for p in v._parents)
+    return order
+
+
+def divide_rule(a_share, b_share):
+    def rule(a, b, grad):
+        a.grad += a_share(a.data, b.data) * grad
+        b.grad += b_share(a.data, b.data) * grad
+    return make_divide(rule)
+
+
+def sigmoid_rule(slope):
+    def rule(z, s, grad):
+        z.grad += slope(z.data, s) * grad
+    return make_sigmoid(rule)
+
+
+def spelled_out_divide(a, b, grad):
+    a.grad = a.grad + grad * (1 / b.data)
+    b.grad = b.grad - grad * a.data / (b.data * b.data)
+
+
+AUTOGRAD_RIGHT = {
+    "07.1": [25, 25.0, sp.Integer(25), sp.diff(2 * sp.Symbol("x") ** 2 + 5 * sp.Symbol("x") + sp.Symbol("x") ** 3,
+                                               sp.Symbol("x")).subs(sp.Symbol("x"), 2), np.array([25.0]), np.float32(25)],
+    "07.2": [make_divide(right_divide), make_divide(spelled_out_divide),
+             divide_rule(lambda a, b: b**-1, lambda a, b: -a * b**-2)],
+    "07.3": [sigmoid_rule(lambda z, s: s * (1 - s)), sigmoid_rule(lambda z, s: s - s * s),
+             sigmoid_rule(lambda z, s: math.exp(-z) / (1 + math.exp(-z)) ** 2 if z > -700 else 0.0)],
+    "07.4": [iterative_order, kahn_order, lambda root: tuple(iterative_order(root))],
+}
+AUTOGRAD_WRONG = {
+    "07.1": [(12, "does not overwrite it"), (13, "second backward() also reached x"), (156, "do not multiply"),
+             (26, "the values"), ("25", "remove the quotes")],
+    "07.2": [(divide_rule(lambda a, b: -a / b**2, lambda a, b: 1 / b), "swapped"),
+             (divide_rule(lambda a, b: 1 / b, lambda a, b: a / b**2), "wrong sign for b"),
+             (divide_rule(lambda a, b: 1 / b, lambda a, b: -a / b), "with b squared"),
+             (divide_rule(lambda a, b: 1 / b, lambda a, b: 0.0), "b gets a share too"),
+             (divide_rule(lambda a, b: 0.0, lambda a, b: 0.0), "no grad changed"),
+             (make_divide(lambda a, b, grad: (setattr(a, "grad", grad / b.data), setattr(b, "grad", -a.data / b.data**2 * grad))),
+              "you overwrote grad"),
+             (make_divide(lambda a, b, grad: (right_divide(a, b, 1.0))), "multiply by the grad your rule receives")],
+    "07.3": [(sigmoid_rule(lambda z, s: s), "the factor (1 − σ(z)) is missing"),
+             (sigmoid_rule(lambda z, s: z * (1 - z)), "not the input z"),
+             (sigmoid_rule(lambda z, s: -s * (1 - s)), "σ grows with z"),
+             (sigmoid_rule(lambda z, s: 1 - s), "the factor σ(z) is missing"),
+             (sigmoid_rule(lambda z, s: math.exp(-z) / (1 + math.exp(-z))), "that denominator is squared"),
+             (sigmoid_rule(lambda z, s: s**2), "not σ(z)²"),
+             (sigmoid_rule(lambda z, s: 0.0), "no grad changed"),
+             (make_sigmoid(lambda z, s, grad: setattr(z, "grad", s * (1 - s) * grad)), "you overwrote grad"),
+             (make_sigmoid(lambda z, s, grad: setattr(z, "grad", z.grad + s * (1 - s))), "multiply by the grad")],
+    "07.4": [(recursive_order, "RecursionError"), (lambda root: iterative_order(root)[::-1], "reversed"),
+             (without_seen, "more than once"), (reversed_breadth_first, "paths of different lengths"),
+             (lambda root: [v for v in iterative_order(root) if v._parents], "missing"),
+             (lambda root: iterative_order(root)[:-1], "root itself included")],
+}
+AUTOGRAD_CHECKS = {"07.1": check_accumulated_grad, "07.2": lambda answer: check_divide(answer, Value),
+                   "07.3": lambda answer: check_sigmoid(answer, Value),
+                   "07.4": lambda answer: check_topological_order(answer, Value)}
+
+
+def test_every_exercise_of_07_has_a_catalogue():
+    assert all(len(AUTOGRAD_RIGHT[e]) >= 3 and len(AUTOGRAD_WRONG[e]) >= 4 for e in AUTOGRAD_CHECKS)
+
+
+@pytest.mark.parametrize("exercise, answer", [pytest.param(e, answer, id=f"{e}-{i}")
+                                              for e, answers in AUTOGRAD_RIGHT.items() for i, answer in enumerate(answers)])
+def test_right_answers_pass_in_any_form(exercise, answer):
+    feedback = AUTOGRAD_CHECKS[exercise](answer)
+    assert feedback.passed, feedback
+
+
+@pytest.mark.parametrize("exercise, answer, hint", [pytest.param(e, answer, hint, id=f"{e}-{i}")
+                                                    for e, pairs in AUTOGRAD_WRONG.items()
+                                                    for i, (answer, hint) in enumerate(pairs)])
+def test_each_mistake_gets_its_own_hint(exercise, answer, hint):
+    feedback = AUTOGRAD_CHECKS[exercise](answer)
+    assert feedback.status == "failed", feedback
+    failing = [line for line in feedback.lines if line.startswith("✗")] or [feedback.summary]
+    assert all(hint in line for line in failing), feedback

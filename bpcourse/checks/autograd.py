@@ -74,11 +74,12 @@ def _result(case, out, local, accumulate=True, grads=None):
 
 
 def _overwritten(case, out, local):
-    """The grads left by a rule that assigns (=) instead of adding (+=): only the last contribution stays."""
+    """The grads left by a rule that assigns (=) instead of adding (+=): only the last contribution stays. Two
+    results, one per order of the assignments (they differ only when the same Value is every input)."""
     last = case.grads[-1]
     if case.shared:
-        return [(out, last * d) for d in local]
-    return [(out, *[last * d for d in local])]
+        return [(out, last * d) for d in (local[-1], local[0])]
+    return [(out, *[last * d for d in local])] * 2
 
 
 def _rule_check(exercise, title, op, Value, expr, symbols, cases, mistakes):
@@ -137,7 +138,7 @@ def check_divide(divide, Value):
         d_a, d_b = local
         return [(_result(case, out, [d_b, d_a]), "a.grad and b.grad are swapped: a gets 1/b, b gets −a/b²"),
                 (_result(case, out, [d_a, -d_b]), "wrong sign for b: ∂(a/b)/∂b = −a/b²"),
-                (_result(case, out, [d_a, -d_b * case.inputs[1]]), "∂(a/b)/∂b = −a/b², with b squared"),
+                (_result(case, out, [d_a, d_b * case.inputs[1]]), "∂(a/b)/∂b = −a/b², with b squared"),
                 (_result(case, out, [d_a, 0.0]), "b gets a share too: ∂(a/b)/∂b = −a/b²")]
     return _rule_check("07.2", "the backward rule of a / b", divide, Value, _a / _b, (_a, _b), DIVIDE_CASES, mistakes)
 
@@ -161,9 +162,9 @@ def check_sigmoid(sigmoid, Value):
         return [(_result(case, out, [out]), "σ′(z) = σ(z)·(1 − σ(z)): the factor (1 − σ(z)) is missing"),
                 (_result(case, out, [z * (1 - z)]), "use the output σ(z), not the input z, in σ(z)·(1 − σ(z))"),
                 (_result(case, out, [-local[0]]), "wrong sign: σ grows with z, so σ′(z) = σ(z)·(1 − σ(z)) > 0"),
-                (_result(case, out, [1 - out]), "σ′(z) = σ(z)·(1 − σ(z)): the factor σ(z) is missing"),
-                (_result(case, out, [math.exp(-z) / (1 + math.exp(-z))]), "σ′(z) = e^(−z)/(1 + e^(−z))²: the "
-                                                                           "denominator is squared")]
+                (_result(case, out, [1 - out]), "σ′(z) = σ(z)·(1 − σ(z)): the factor σ(z) is missing (1 − σ(z) is "
+                                                "also e^(−z)/(1 + e^(−z)): that denominator is squared)"),
+                (_result(case, out, [out * out]), "σ′(z) = σ(z)·(1 − σ(z)), not σ(z)²")]
     return _rule_check("07.3", "the backward rule of σ", sigmoid, Value, 1 / (1 + sp.exp(-_z)), (_z,), SIGMOID_CASES,
                        mistakes)
 
