@@ -12,6 +12,12 @@ and the learner copy gets a stub in its place: inside a function body
 name the solution assigns (so "Run All" still reaches the end and the check cells say "not done
 yet"). Both copies are then executed top to bottom so their stored outputs are real.
 
+No spoilers: a cell whose source or output gives away an exercise's answer (a printed derivative, a
+table with the number asked for) carries the cell tag ``reveals-answer`` in ``solutions/``. In the
+learner copy each such cell is moved to just below the next exercise check (the next code cell that
+calls a ``check_…`` function), keeping the order of the moved cells, so that the learner meets it only
+after answering. The moved cells must not be needed by the cells they now follow.
+
 Each learner notebook records in its metadata a hash of the sources it was generated with. A learner
 notebook whose sources no longer match that hash has been edited: the generator refuses to replace
 it unless given ``--force``, and even then it first saves the edited copy next to it as ``.bak``.
@@ -37,6 +43,8 @@ import nbformat
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 METADATA_KEY = "bpcourse"
+REVEALS = "reveals-answer"                      # cell tag: moved below the next exercise check in notebooks/
+_CHECK_CALL = re.compile(r"\bcheck_\w+\(")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOLUTIONS, NOTEBOOKS = ROOT / "solutions", ROOT / "notebooks"
 _BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[ \t]*\n(.*?)^[ \t]*{re.escape(END)}[ \t]*(?:\n|$)", re.M | re.S)
@@ -78,6 +86,7 @@ def learner_notebook(solution):
     'a = None  # your answer here\\n'
     """
     nb = copy.deepcopy(solution)
+    nb.cells = move_revealing_cells(nb.cells)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = stub_solutions(cell.source)
@@ -86,6 +95,28 @@ def learner_notebook(solution):
     nb.metadata[METADATA_KEY] = {"generated_hash": sources_hash(nb),
                                  "generated_by": "python -m bpcourse.build (edit solutions/, not this file)"}
     return nb
+
+
+def move_revealing_cells(cells):
+    """``cells`` with each one tagged :data:`REVEALS` moved to just below the next exercise check.
+
+    >>> cells = [nbformat.v4.new_markdown_cell("E = ½(t − o)², ∂E/∂o = o − t", metadata={"tags": [REVEALS]}),
+    ...          nbformat.v4.new_code_cell("dE_do = None"), nbformat.v4.new_code_cell("checks.check_gradient(dE_do)")]
+    >>> [cell.source.split()[0] for cell in move_revealing_cells(cells)]
+    ['dE_do', 'checks.check_gradient(dE_do)', 'E']
+    """
+    moved, held = [], []
+    for cell in cells:
+        if REVEALS in cell.metadata.get("tags", []):
+            held.append(cell)
+            continue
+        moved.append(cell)
+        if held and cell.cell_type == "code" and _CHECK_CALL.search(cell.source):
+            moved, held = moved + held, []
+    if held:
+        raise ValueError(f"cells {[c.get('id') for c in held]}: tagged {REVEALS!r}, expected an exercise check "
+                         f"(a call of a check_… function) below them, got none")
+    return moved
 
 
 def sources_hash(nb):

@@ -167,4 +167,7 @@ def check_sign_slip(delta3_source):
     exact = -float(_np(_traces(example_2321)[1][0].layers[0].delta)[0, 0])
     also = [(exact, "the exact δ3 from unrounded numbers, the table's; the source's rounded inputs give "
                     f"{expected:.3g}, and either is right")]
-    return check_value("04.3", "δ3 and the sign slip", delta3_source, expected, mistakes, digits=2, also=also)
+    feedback = check_value("04.3", "δ3 and the sign slip", delta3_source, expected, mistakes, digits=2, also=also)
+    if feedback.passed:
+        feedback.summary += f" — the source prints {PRINTED_2321['d3']}: a sign slip"
+    return feedback

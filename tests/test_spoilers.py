@@ -1,0 +1,90 @@
+"""No spoilers: nothing a learner notebook shows above an exercise's check (prose, code or a stored output)
+gives that exercise's answer away. The answers are computed from the checks themselves; a cell that must show
+one is tagged ``reveals-answer`` in solutions/ and the generator moves it below the check
+(:func:`bpcourse.build.move_revealing_cells`)."""
+import importlib
+import inspect
+import re
+
+import nbformat
+import pytest
+
+from bpcourse.build import NOTEBOOKS, SOLUTIONS, learner_notebook
+from bpcourse.checks import delta_rule, introduction, loss_functions, matrix_backprop
+from bpcourse.checks.feedback import by_hand_close
+
+MODULES = ["introduction", "gradient_descent", "loss_functions", "chain_rule", "delta_rule", "matrix_backprop",
+           "training", "autograd"]
+EXERCISE_OF = {name: re.match(r"Exercise (\d\d\.\d)", fn.__doc__).group(1)
+               for module in MODULES
+               for name, fn in inspect.getmembers(importlib.import_module(f"bpcourse.checks.{module}"), inspect.isfunction)
+               if name.startswith("check_") and fn.__module__ == f"bpcourse.checks.{module}"}
+NUMBER = re.compile(r"(?<![\w.−-])\d+\.\d+")
+
+
+def numbers_near(value, digits=3):
+    """A test for text: does it show a positive number equal to ``value`` to ``digits`` significant figures?"""
+    return lambda text: any(by_hand_close(float(n), value, digits) for n in NUMBER.findall(text))
+
+
+def phrase(pattern):
+    return lambda text: re.search(pattern, text) is not None
+
+
+def _answers():
+    q, s, m = introduction.MOMENTUM_QUESTION, delta_rule.SIGN_SLIP_QUESTION, delta_rule.MOMENTUM_QUESTION
+    o = 1 / (1 + 2.718281828459045 ** -loss_functions.SATURATED["z"])
+    (_, hidden, outputs), batch = matrix_backprop.SHAPE_QUESTION["sizes"], matrix_backprop.SHAPE_QUESTION["N"]
+    return {
+        "00.2": [numbers_near(-q["lr"] * q["grad"] + q["momentum"] * q["previous"])],
+        "02.1": [phrase(r"∂E/∂o = o - t")],
+        "02.3": [numbers_near(1 / (o * (1 - o)), digits=4)],
+        "04.3": [numbers_near((s["δ6"] * s["w36"] + s["δ7"] * s["w37"]) * s["O3"] * (1 - s["O3"]), digits=2)],
+        "04.4": [numbers_near(-m["lr"] * m["∂E/∂w78 in step 2"] + m["momentum"] * m["Δw78 of step 1"])],
+        "05.1": [phrase(rf"\({batch}, {hidden}\)"), phrase(rf"\({hidden}, {outputs}\)")],
+        "05.2": [phrase(r"X\.T @ G"), phrase(r"G @ W\.T")],
+        "06.3": [phrase(r"zeros\s+loss")],
+    }
+
+
+ANSWERS = _answers()
+
+
+def shown(cell):
+    """Everything a cell shows: its source and, for code, the text of its stored outputs."""
+    parts = [cell.source]
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        parts += [str(output.get("data", {}).get(kind, "")) for kind in ("text/plain", "text/markdown", "text/html")]
+    return "\n".join(parts)
+
+
+def spoilers(nb):
+    """(exercise, cell id) for every cell above an exercise's check that shows that exercise's answer."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        called = re.findall(r"\b(check_\w+)\(", cell.source) if cell.cell_type == "code" else []
+        for exercise in (EXERCISE_OF[name] for name in called if name in EXERCISE_OF):
+            found += [(exercise, above.get("id")) for above in nb.cells[:i]
+                      if any(reveals(shown(above)) for reveals in ANSWERS.get(exercise, []))]
+    return found
+
+
+def test_the_answers_are_recognised():
+    assert numbers_near(0.0252079)("Δw78 = 0.02521") and not numbers_near(0.0252079)("Δw78 = -0.0252, 0.025")
+    assert numbers_near(0.00865014, 2)("| d3 | -0.0087 | 0.00865533812 |") and not numbers_near(0.00865014, 2)("-0.0087")
+    assert all(exercise in EXERCISE_OF.values() for exercise in ANSWERS)
+
+
+def test_the_generator_moves_a_revealing_cell_below_its_check():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("print(0.0252)", metadata={"tags": ["reveals-answer"]},
+                                  outputs=[nbformat.v4.new_output("stream", text="0.0252\n")]),
+        nbformat.v4.new_code_cell("checks.check_second_step(dw78)")])
+    assert [exercise for exercise, _ in spoilers(nb)] == ["04.4"]
+    assert spoilers(learner_notebook(nb)) == []
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SOLUTIONS.glob("*.ipynb")))
+def test_no_answer_shows_above_its_check_in_the_learner_notebook(name):
+    assert spoilers(nbformat.read(NOTEBOOKS / name, as_version=4)) == []
