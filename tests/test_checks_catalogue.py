@@ -1,13 +1,16 @@
 """Every exercise check of notebooks 00–06 against its catalogue of learner answers: right answers written in
 several forms pass, each typical mistake is rejected with its own hint (on every case it fails), and the
 untouched exercise says "not done yet". (Notebook 07's catalogue is in test_checks_autograd.py.)"""
+import re
 from fractions import Fraction
 
+import nbformat
 import numpy as np
 import pytest
 import sympy as sp
 
 from bpcourse.activations import Sigmoid, Softmax
+from bpcourse.build import SOLUTIONS
 from bpcourse.checks import chain_rule, delta_rule, gradient_descent, introduction, loss_functions, matrix_backprop, training
 from bpcourse.training import History
 
@@ -219,7 +222,8 @@ WRONG = {
              (lambda x, y, z: (y * z, x * z, x * y), "is not x·y·z"),
              (lambda x, y, z: (-z, -z, -(x + y)), "wrong sign"),
              (lambda x, y, z: (x + y) * z, "that is f itself"),
-             (lambda x, y, z: (z, 1.0, x + y), "∂f/∂y wrong")],
+             (lambda x, y, z: (z, 1.0, x + y), "∂f/∂y wrong"),
+             (lambda x, y, z: (sp.Symbol("z"), sp.Symbol("z"), sp.Symbol("x") + y), "expected numbers")],
     "03.2": [(lambda *args: chain_gradients(*args)[::-1], "reverse order"),
              (lambda *args: chain_gradients(*args) / 2, "a factor 2 is missing"),
              (lambda *args: -chain_gradients(*args), "wrong sign"),
@@ -332,3 +336,11 @@ def test_each_mistake_gets_its_own_hint(exercise, answer, hint):
 def test_untouched_says_not_done_yet(exercise, answer):
     feedback = CHECKS[exercise](answer)
     assert feedback.status == "not done" and "not done yet" in repr(feedback)
+
+
+@pytest.mark.parametrize("path", sorted(SOLUTIONS.glob("*.ipynb")), ids=lambda p: p.name)
+def test_every_exercise_prompt_states_how_precisely_it_is_checked(path):
+    nb = nbformat.read(path, as_version=4)
+    checks = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and re.search(r"\bcheck_\w+\(", c.source)]
+    prompts = [next(c for c in reversed(nb.cells[:i]) if c.cell_type == "markdown") for i in checks]
+    assert checks and all(re.search(r"^\*(Checked|One of)", p.source, re.M) for p in prompts)

@@ -1,6 +1,13 @@
 """Feedback for the exercise checks: run a learner's function on several cases, or compare a
 predicted number, and say what went wrong.
 
+The tolerance policy, stated in every exercise's prompt: what a function computes must agree to
+:data:`COMPUTED_RTOL` relative (float32 results to their own precision, :func:`rtol_for`); a number
+predicted or worked out by hand must be right to :data:`BY_HAND_DIGITS` significant figures, or to the
+precision the exercise names (:func:`by_hand_close`); a right answer from a source's rounded numbers
+passes with a remark. Any real number is a number (:func:`as_number`): int, float, NumPy scalars and
+0-d or one-element arrays, SymPy numbers, Fraction; arrays may come as lists, tuples or any float dtype.
+
 In graded mode (environment variable ``BPCOURSE_GRADED=1`` when the check runs, or after
 :func:`set_graded`) a check that does not pass raises ``AssertionError`` with the text its Feedback
 prints, so that an unchanged check cell serves as an autograder test."""
@@ -15,14 +22,9 @@ import numpy as np
 NUMBER = (int, float, np.integer, np.floating)
 NOT_DONE = "not done yet: replace the stub (`raise NotImplementedError` or `None`) with your answer, then run this cell again"
 
-# The tolerance policy, stated in every exercise's prompt:
-COMPUTED_RTOL = 1e-9   # a computed answer (a function, or a number worked out in Python): 1e-9 relative, or
-ULPS = 16              # 16 machine epsilons of its own dtype when that is coarser than float64 (float32: about 2e-6)
-BY_HAND_DIGITS = 3     # a predicted or by-hand number: right to 3 significant figures unless the prompt names others
-TOLERANCE_POLICY = (f"Computed answers are checked to {COMPUTED_RTOL:g} relative (float32 results to their own precision); "
-                    f"numbers worked out by hand or predicted need {BY_HAND_DIGITS} significant figures unless the "
-                    "exercise names another precision. Any kind of number will do: int, float, NumPy (0-d or "
-                    "one-element arrays too), SymPy or Fraction.")
+COMPUTED_RTOL = 1e-9   # a computed answer: 1e-9 relative (and as much absolute, scaled by the largest value expected),
+ULPS = 16              # or 16 machine epsilons of its own dtype when that is coarser than float64 (float32: about 2e-6)
+BY_HAND_DIGITS = 3     # a number predicted or worked out by hand: 3 significant figures unless the exercise names others
 
 
 class Feedback:
@@ -254,7 +256,8 @@ def run_cases(exercise, title, fn, cases, hint, mistakes=(), short=True):
         if candidates:
             why = _explain(mistakes[max(candidates, key=lambda m: sum(fits[m]))][1], outcome.args)
         elif outcome.error is None and outcome.got is not None and not outcome.mutated:
-            why = hint(outcome.args, outcome.got, outcome.expected) if callable(hint) else hint
+            why = (hint(outcome.args, outcome.got, outcome.expected) if callable(hint) else hint) \
+                if as_array(outcome.got) is not None else f"expected numbers, got {type(outcome.got).__name__}"
         else:
             why = None
         lines.append(_line(outcome, why))
