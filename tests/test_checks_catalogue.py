@@ -128,6 +128,30 @@ def scale(A):
     return (A - low) / np.where(high > low, high - low, 1.0)
 
 
+def in_place_step(w, g, lr):
+    w -= lr * g                       # an update in place is fine here: the check hands over copies
+    return w
+
+
+def yielded_minibatches(n, batch_size, rng):
+    order = rng.permutation(n)
+    for start in range(0, n, batch_size):
+        yield order[start:start + batch_size]
+
+
+def heaviside_relu_backprop(X, Y, Wh, Wo):
+    Zh = X @ Wh
+    Hh = np.maximum(Zh, 0)
+    Zo = Hh @ Wo
+    Eo = (np.maximum(Zo, 0) - Y) * np.heaviside(Zo, 0.5) / len(X)
+    return X.T @ ((Eo @ Wo.T) * np.heaviside(Zh, 0.5)), Hh.T @ Eo
+
+
+def in_place_output_delta(o, t):
+    o -= t                            # the caller's outputs are gone
+    return o * (o + t) * (1 - o - t)
+
+
 delta3 = (SQ["δ6"] * SQ["w36"] + SQ["δ7"] * SQ["w37"]) * SQ["O3"] * (1 - SQ["O3"])
 dw78 = -M4["lr"] * M4["∂E/∂w78 in step 2"] + M4["momentum"] * M4["Δw78 of step 1"]
 o5 = 1 / (1 + np.exp(5.0))
@@ -135,7 +159,8 @@ o5 = 1 / (1 + np.exp(5.0))
 RIGHT = {
     "00.1": [net_input, as_list(net_input), f32(net_input), lambda o, W, b: tuple(net_input(o, W, b))],
     "00.2": [0.025, np.array([0.025]), np.array(0.025), sp.Rational(1, 40), Fraction(1, 40), np.float32(0.025)],
-    "01.1": [step, as_list(step), f32(step), lambda w, g, lr: sp.Float(w - lr * g) if np.ndim(w) == 0 else w - lr * g],
+    "01.1": [step, as_list(step), f32(step), in_place_step,
+             lambda w, g, lr: sp.Float(w - lr * g) if np.ndim(w) == 0 else w - lr * g],
     "01.2": [1, 1.0, sp.solve(sp.Eq(1 - 2 * sp.Symbol("a"), -1))[0], sp.Integer(1), np.array([1.0]), Fraction(1)],
     "01.3": [momentum_step, lambda *args: list(momentum_step(*args)), f32(momentum_step),
              lambda *args: np.array(momentum_step(*args))],
@@ -156,7 +181,7 @@ RIGHT = {
     "05.3": [relu_backprop, lambda *args: [m.tolist() for m in relu_backprop(*args)],
              lambda *args: tuple(m.astype(np.float32) for m in relu_backprop(*args))],
     "05.4": [softmax_ce_delta, as_list(softmax_ce_delta), f32(softmax_ce_delta)],
-    "06.1": [minibatches, lambda n, bs, rng: [list(b) for b in minibatches(n, bs, rng)],
+    "06.1": [minibatches, lambda n, bs, rng: [list(b) for b in minibatches(n, bs, rng)], yielded_minibatches,
              lambda n, bs, rng: np.array_split(rng.permutation(n), range(bs, n, bs))],
     "06.2": [scale, lambda A: scale(A).tolist(), lambda A: scale(A.astype(np.float32))],
     "06.3": ["zeros", " zeros", "Zeros"],
@@ -187,7 +212,8 @@ WRONG = {
              (lambda o, W, b: a(o) @ a(W) - b, "added, not subtracted"),
              (lambda o, W, b: sigmoid(net_input(o, W, b)), "the exercise asks for the net input z"),
              (lambda o, W, b: np.sum(a(o) @ a(W)) + b, "you summed over the neurons k too"),
-             (lambda o, W, b: (a(o)[:, None] * a(W)).sum(axis=1) + b, "the sum runs over the inputs j")],
+             (lambda o, W, b: (a(o)[:, None] * a(W)).sum(axis=1) + b, "the sum runs over the inputs j"),
+             (lambda o, W, b: a(o) * a(W) + b, "multiplies entry by entry")],
     "00.2": [(0.065, "you added α·∂E/∂w"), (-0.02, "the momentum term γ·Δw(t−1) is missing"),
              (-0.065, "keeps the sign of the previous step"), (0.045, "the gradient term −α·∂E/∂w is missing"),
              (-0.155, "the learning rate is missing"), (-0.175, "α and γ are swapped"), ("0.025", "remove the quotes"),
@@ -215,7 +241,7 @@ WRONG = {
              (unsimplified_ce_delta, "rounds to exactly 1.0")],
     "02.3": [(1 / 150.4, "the other way round"), (1.0, "they are not equal"), (1 / o5, "the factor (1 − o)"),
              (1 / (1 - o5), "the factor o of f′(z)"), (o5 * (1 - o5), "the other way round"), (4.0, "evaluate f′ at z = −5"),
-             (160, "work it out on paper")],
+             (160, "work it out on paper"), (148.4, "e⁵ is 1/o − 1")],
     "03.1": [(lambda x, y, z: (1.0, 1.0, x + y), "only the local derivative"),
              (lambda x, y, z: (z, z, z), "the value q = x + y"),
              (lambda x, y, z: (x + y, z, z), "you put ∂f/∂z first"),
@@ -241,7 +267,8 @@ WRONG = {
              (lambda o, t: (o - t) * sigmoid(o) * (1 - sigmoid(o)), "applied the sigmoid to o again"),
              (lambda o, t: (o - t) * o, "the factor (1 − o) is missing"), (lambda o, t: (o - t) * (1 - o), "the factor o"),
              (lambda o, t: (o - t) * t * (1 - t), "not at the target"),
-             (lambda o, t: np.sum(output_delta(o, t)), "one δ per output")],
+             (lambda o, t: np.sum(output_delta(o, t)), "one δ per output"),
+             (in_place_output_delta, "changed its input arrays in place")],
     "04.2": [(lambda o, W, d: -hidden_delta(o, W, d), "wrong sign"),
              (lambda o, W, d: W @ d, "f′(z_j) = o_j·(1 − o_j) is missing"),
              (lambda o, W, d: (W.T @ d) * o * (1 - o), "the sum runs over the wrong index"),
@@ -273,7 +300,8 @@ WRONG = {
              (lambda *args: matrix_backprop._relu_net_variant(*args, average=False), "the batch average is missing"),
              (lambda *args: matrix_backprop._relu_net_variant(*args, hidden_prime=False), "needs ⊙ R′(Zh)"),
              (lambda *args: matrix_backprop._relu_net_variant(*args, output_prime=False), "the output layer is a ReLU too"),
-             (lambda *args: matrix_backprop._relu_net_variant(*args, kink=1.0), "R′(0) = 0")],
+             (lambda *args: matrix_backprop._relu_net_variant(*args, kink=1.0), "R′(0) = 0"),
+             (heaviside_relu_backprop, "np.heaviside(Z, 0), not 0.5")],
     "05.4": [(lambda Z, T: softmax(Z) - T, "the batch average is missing"),
              (lambda Z, T: (T - softmax(Z)) / len(Z), "wrong sign"),
              (lambda Z, T: (softmax(Z) - T) / Z.shape[1], "not the number of classes"),

@@ -230,20 +230,23 @@ def _line(outcome, why):
 MAX_SAME = 2   # lines shown for one mistake; the rest are counted
 
 
-def run_cases(exercise, title, fn, cases, hint, mistakes=(), short=True):
+def run_cases(exercise, title, fn, cases, hint, mistakes=(), short=True, in_place_ok=False):
     """Call ``fn(*args)`` for each (description, args, expected) case, on copies of ``args``.
 
     ``mistakes`` catalogues typical wrong answers as (wrong function of the same arguments, why) pairs; a
     failing case is explained by the catalogued mistake that gives the learner's result there and, of those,
     fits the most failing cases (so a case where two mistakes coincide gets the hint that fits the answer as
     a whole). ``hint(args, got, expected)`` (or a fixed text) explains what the catalogue does not. With
-    ``short``, a mistake is shown in at most :data:`MAX_SAME` cases."""
+    ``short``, a mistake is shown in at most :data:`MAX_SAME` cases. A function that changes its array
+    arguments fails, unless ``in_place_ok`` (an update that may work in place)."""
     if fn is None:
         return Feedback(exercise, title, "not done", NOT_DONE)
     if not callable(fn):
         return Feedback(exercise, title, "failed", f"expected a function, got {type(fn).__name__}")
     try:
         outcomes = [Outcome(description, args, expected, *_call(fn, args)) for description, args, expected in cases]
+        if in_place_ok:
+            outcomes = [o._replace(mutated=False) for o in outcomes]
     except NotImplementedError:
         return Feedback(exercise, title, "not done", NOT_DONE)
     failing = [o for o in outcomes if not o.right]

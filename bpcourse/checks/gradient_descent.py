@@ -27,7 +27,8 @@ def check_step(fn):
                 (lambda w, g, lr: w - g / lr, "multiply the gradient by α, do not divide by it"),
                 (lambda w, g, lr: w - lr * w, "the step uses the gradient ∂E/∂w, not the weight w"),
                 (lambda w, g, lr: lr * (w - g), "only the gradient term is scaled by α: w − α·∂E/∂w, not α·(w − ∂E/∂w)")]
-    return run_cases("01.1", "one gradient-descent step", fn, cases, "the new weight is w − α·∂E/∂w", mistakes)
+    return run_cases("01.1", "one gradient-descent step", fn, cases, "the new weight is w − α·∂E/∂w", mistakes,
+                     in_place_ok=True)
 
 
 @exercise_check
@@ -78,4 +79,4 @@ def check_momentum_step(fn):
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             return "return two things: (new w, Δw(t))"
         return "Δw(t) = −α·∂E/∂w + γ·Δw(t−1), then w ← w + Δw(t)"
-    return run_cases("01.3", "one step with momentum", fn, cases, hint, mistakes)
+    return run_cases("01.3", "one step with momentum", fn, cases, hint, mistakes, in_place_ok=True)

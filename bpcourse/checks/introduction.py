@@ -34,6 +34,8 @@ def check_net_input(fn):
                                             "next layer, so do not sum over k"),
         (lambda o, W, b: np.sum(o @ W) + b, "you summed over the neurons k too: sum over the inputs j only, so that "
                                             "z keeps one entry per neuron k"),
+        (lambda o, W, b: o * W + b, "o * W multiplies entry by entry; z needs the matrix product, which adds o_j·w_jk "
+                                    "over the inputs j (o @ W)"),
         (lambda o, W, b: (o[:, None] * W).sum(axis=1) + b, "the sum runs over the inputs j (down each column of W, "
                                                            "axis 0), leaving one z per neuron k"),
     ]

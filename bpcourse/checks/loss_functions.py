@@ -1,4 +1,5 @@
 """Exercise checks of notebook 02, choosing the loss."""
+import math
 
 import numpy as np
 import sympy as sp
@@ -110,5 +111,6 @@ def check_saturation_ratio(ratio):
                 (1.0, "they are not equal: squared error keeps the factor f′(z) = o·(1 − o), which is tiny here"),
                 (1.0 / o, "the factor (1 − o) of f′(z) = o·(1 − o) is missing (it is close to 1 here, but not 1)"),
                 (1.0 / (1.0 - o), "the factor o of f′(z) = o·(1 − o) is missing: that is the small one"),
-                (4.0, "that uses f′(0) = ¼: evaluate f′ at z = −5")]
+                (4.0, "that uses f′(0) = ¼: evaluate f′ at z = −5"),
+                (math.exp(5.0), "e⁵ is 1/o − 1, an approximation: the ratio is 1/(o·(1 − o)) with o = σ(−5)")]
     return check_value("02.3", "predict the saturation ratio", ratio, exact, mistakes)

@@ -244,7 +244,8 @@ def check_relu_backprop(fn):
                                   "delta is (ŷ − y) ⊙ R′(Zo) / N"),
              ({"hidden_prime": False}, "the hidden delta needs ⊙ R′(Zh): Eh = (Eo·Woᵀ) ⊙ R′(Zh)"),
              ({"output_prime": False}, "the output delta needs ⊙ R′(Zo): the output layer is a ReLU too"),
-             ({"kink": 1.0}, "at z = 0 take R′(0) = 0 as the course does (Z > 0, not Z >= 0)")]
+             ({"kink": 1.0}, "at z = 0 take R′(0) = 0 as the course does (Z > 0, not Z >= 0)"),
+             ({"kink": 0.5}, "at z = 0 take R′(0) = 0 as the course does (np.heaviside(Z, 0), not 0.5)")]
 
     def catalogue(index):
         def variant(options):

@@ -42,6 +42,11 @@ def _batch_problem(batches, n, batch_size):
     return None
 
 
+def _listed(batches):
+    """The batches a generator (or any other iterator) yields, as a list; anything else as it is."""
+    return list(batches) if hasattr(batches, "__next__") else batches
+
+
 @exercise_check
 def check_minibatches(fn):
     """Exercise 06.1: ``minibatches(n, batch_size, rng)`` shuffles 0 … n−1 with ``rng`` and cuts the
@@ -60,10 +65,11 @@ def check_minibatches(fn):
     for n, batch_size in BATCH_CASES:
         case = f"n={n}, batch_size={batch_size}"
         try:
-            first = fn(n, batch_size, np.random.default_rng(0))
-            again = fn(n, batch_size, np.random.default_rng(0))
+            first = _listed(fn(n, batch_size, np.random.default_rng(0)))
+            again = _listed(fn(n, batch_size, np.random.default_rng(0)))
             rng = np.random.default_rng(1)
-            epoch_1, epoch_2 = fn(n, batch_size, rng), fn(n, batch_size, rng)
+            epoch_1 = _listed(fn(n, batch_size, rng))
+            epoch_2 = _listed(fn(n, batch_size, rng))
         except NotImplementedError:
             return Feedback("06.1", title, "not done", NOT_DONE)
         except Exception as exc:  # the learner's code may raise anything: report it, case by case
