@@ -372,3 +372,8 @@ def test_every_exercise_prompt_states_how_precisely_it_is_checked(path):
     checks = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and re.search(r"\bcheck_\w+\(", c.source)]
     prompts = [next(c for c in reversed(nb.cells[:i]) if c.cell_type == "markdown") for i in checks]
     assert checks and all(re.search(r"^\*(Checked|One of)", p.source, re.M) for p in prompts)
+
+
+def test_the_exact_delta3_passes_with_a_remark_on_rounding():
+    feedback = delta_rule.check_sign_slip(0.00865533812)
+    assert feedback.passed and "unrounded" in feedback.summary and "-0.0087" in feedback.summary

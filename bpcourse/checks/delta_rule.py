@@ -3,6 +3,7 @@ import numpy as np
 
 from ..activations import Sigmoid
 from ..backend import to_numpy
+from ..errata import values_2321
 from ..examples import example_222, example_2321
 from ..published import PRINTED_2321
 from .feedback import check_value, exercise_check, run_cases
@@ -164,7 +165,7 @@ def check_sign_slip(delta3_source):
                 (total * (1 - q["O3"]), "f′(I3) = O3·(1 − O3): the factor O3 is missing"),
                 ((q["δ6"] * q["w37"] + q["δ7"] * q["w36"]) * q["O3"] * (1 - q["O3"]),
                  "the weights are paired with the wrong deltas: δ6 goes with w36 (from 3 to 6), δ7 with w37")]
-    exact = -float(_np(_traces(example_2321)[1][0].layers[0].delta)[0, 0])
+    exact = float(values_2321(_traces(example_2321)[1][0])["d3"])
     also = [(exact, "the exact δ3 from unrounded numbers, the table's; the source's rounded inputs give "
                     f"{expected:.3g}, and either is right")]
     feedback = check_value("04.3", "δ3 and the sign slip", delta3_source, expected, mistakes, digits=2, also=also)
