@@ -197,7 +197,7 @@ def check_softmax_ce_delta(fn):
             return f"δ has the shape of Z, {Z.shape}: one row per sample"
         if not np.all(np.isfinite(as_array(got))):
             return "not finite: e^1000 overflows; subtract each row's maximum from Z before exp (the softmax is unchanged)"
-        return "δ = (softmax(Z) − T)/N, row by row"
+        return "turn each row of Z into probabilities, compare them with the targets, and average over the samples"
 
     with np.errstate(over="ignore", invalid="ignore"):
         return run_cases("05.4", "softmax + cross-entropy output delta of a batch", fn, cases, hint, mistakes)
@@ -260,7 +260,9 @@ def check_relu_backprop(fn):
             if np.shape(got) != shape:
                 return (f"{name} must have the shape of its weights, {shape}: the layer's input, transposed, "
                         "times the layer's delta (Xᵀ·Eh, Hᵀ·Eo)")
-            return "Eo = (ŷ − y) ⊙ R′(Zo)/N, Eh = (Eo·Woᵀ) ⊙ R′(Zh), ∂E/∂Wo = Hᵀ·Eo, ∂E/∂Wh = Xᵀ·Eh"
+            return ("go layer by layer: the output delta from ŷ − y and the output's ReLU slope, averaged over the N "
+                    "samples; the hidden delta from it through Wo and the hidden ReLU slope; each gradient is its "
+                    "layer's input, transposed, times the layer's delta")
         return hint
 
     names = ("∂E/∂Wh", "∂E/∂Wo")
