@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
-from .feedback import NOT_DONE, Feedback, check_value, close, fmt, run_cases
+from .feedback import NOT_DONE, Feedback, check_value, close, exercise_check, fmt, run_cases
 
 _x, _a, _b, _z = sp.symbols("x a b z", real=True)
 
@@ -20,6 +20,7 @@ _x, _a, _b, _z = sp.symbols("x a b z", real=True)
 ACCUMULATION_QUESTION = {"x": 2.0, "first": 2 * _x**2 + 5 * _x, "second": _x**3}
 
 
+@exercise_check
 def check_accumulated_grad(x_grad):
     """Exercise 07.1: x.grad after ``z.backward()`` and then ``y.backward()`` for the two results of
     :data:`ACCUMULATION_QUESTION`, without resetting any grad in between.
@@ -124,6 +125,7 @@ DIVIDE_CASES = [
 ]
 
 
+@exercise_check
 def check_divide(divide, Value):
     """Exercise 07.2: ``divide(a, b)`` returns a Value ``a / b`` whose rule sends ∂E/∂out · 1/b to a and
     ∂E/∂out · (−a/b²) to b, adding to their grads."""
@@ -146,6 +148,7 @@ SIGMOID_CASES = [
 ]
 
 
+@exercise_check
 def check_sigmoid(sigmoid, Value):
     """Exercise 07.3: ``sigmoid(z)`` returns a Value σ(z) = 1/(1 + e^(−z)) whose rule adds
     ∂E/∂out · σ(z)·(1 − σ(z)) to z.grad."""
@@ -213,6 +216,7 @@ def _order_problem(order, root):
             "it was computed from")
 
 
+@exercise_check
 def check_topological_order(topological_order, Value):
     """Exercise 07.4: ``topological_order(root)`` lists every Value that ``root`` was computed from, each
     once and after all of its parents (root last), without recursion."""

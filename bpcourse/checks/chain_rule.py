@@ -4,9 +4,10 @@ import math
 import numpy as np
 
 from ..graphs import Graph, NeuronChain, squared_error
-from .feedback import check_value, fmt, run_cases
+from .feedback import check_value, exercise_check, fmt, run_cases
 
 
+@exercise_check
 def check_grad_f(fn):
     """Exercise 03.1: ``grad_f(x, y, z)`` = (∂f/∂x, ∂f/∂y, ∂f/∂z) for f = (x + y)·z.
 
@@ -33,6 +34,7 @@ def check_grad_f(fn):
     return run_cases("03.1", "gradient of f = (x + y)·z", fn, cases, hint)
 
 
+@exercise_check
 def check_chain_gradients(fn):
     """Exercise 03.2: ``chain_gradients(x, weights, t)`` = [∂E/∂w_1, …, ∂E/∂w_n] for a chain of one-weight
     neurons o = x·w_1·…·w_n and E = (o − t)².
@@ -71,6 +73,7 @@ def check_chain_gradients(fn):
 FAN_OUT_QUESTION = {"a": 3.0, "b": 2.0}
 
 
+@exercise_check
 def check_fan_out_prediction(de_db):
     """Exercise 03.3: ∂e/∂b for e = (a + b)·(b + 1) at the point in :data:`FAN_OUT_QUESTION`.
 

@@ -5,7 +5,7 @@ from ..activations import Sigmoid
 from ..backend import to_numpy
 from ..examples import example_222, example_2321
 from ..published import PRINTED_2321
-from .feedback import check_value, run_cases
+from .feedback import check_value, exercise_check, run_cases
 
 SIGMOID = Sigmoid()
 
@@ -24,6 +24,7 @@ def _traces(example, steps=1):
     return ex, [ex.net.step(ex.X, ex.T, ex.lr, ex.momentum) for _ in range(steps)]
 
 
+@exercise_check
 def check_output_delta(fn):
     """Exercise 04.1: ``output_delta(o, t)`` = δ_k = (o_k − t_k)·o_k·(1 − o_k) for sigmoid outputs
     and E = ½Σ(t − o)², elementwise on arrays.
@@ -57,6 +58,7 @@ def check_output_delta(fn):
     return run_cases("04.1", "output delta", fn, cases, hint)
 
 
+@exercise_check
 def check_hidden_delta(fn):
     """Exercise 04.2: ``hidden_delta(o, W, delta_next)`` = δ_j = (Σ_k δ_k·w_jk)·o_j·(1 − o_j) for a
     sigmoid layer with outputs ``o``, the weights ``W`` (W[j, k] = w_jk) to the next layer and that
@@ -103,6 +105,7 @@ def _momentum_question():
 MOMENTUM_QUESTION = _momentum_question()
 
 
+@exercise_check
 def check_second_step(dw78):
     """Exercise 04.4: Δw78 of the second 2-3-2-1 step from the numbers in :data:`MOMENTUM_QUESTION`.
 
@@ -132,6 +135,7 @@ def _sign_slip_question():
 SIGN_SLIP_QUESTION = _sign_slip_question()
 
 
+@exercise_check
 def check_sign_slip(delta3_source):
     """Exercise 04.3: δ3 in source 000's convention, from its own rounded numbers in
     :data:`SIGN_SLIP_QUESTION`.

@@ -1,6 +1,12 @@
 """Feedback for the exercise checks: run a learner's function on several cases, or compare a
-predicted number, and say what went wrong."""
+predicted number, and say what went wrong.
+
+In graded mode (environment variable ``BPCOURSE_GRADED=1`` when the check runs, or after
+:func:`set_graded`) a check that does not pass raises ``AssertionError`` with the text its Feedback
+prints, so that an unchanged check cell serves as an autograder test."""
+import functools
 import math
+import os
 
 import numpy as np
 
@@ -25,6 +31,44 @@ class Feedback:
 
     def _repr_pretty_(self, p, cycle):
         p.text(repr(self))
+
+
+_graded = False
+
+
+def set_graded(on=True):
+    """Turn graded mode on (or off again; ``BPCOURSE_GRADED=1`` keeps it on)."""
+    global _graded
+    _graded = bool(on)
+
+
+def graded():
+    """True in graded mode: after ``set_graded(True)`` or while ``BPCOURSE_GRADED=1``."""
+    return _graded or os.environ.get("BPCOURSE_GRADED") == "1"
+
+
+def exercise_check(check):
+    """Decorate a ``check_…`` function: in graded mode a Feedback that is not "passed" raises.
+
+    >>> @exercise_check
+    ... def check_answer(x):
+    ...     return Feedback("0.0", "an answer", "passed" if x == 1 else "failed", "it is 1")
+    >>> set_graded(True)
+    >>> check_answer(2)
+    Traceback (most recent call last):
+    AssertionError: Exercise 0.0 (an answer): it is 1
+    >>> set_graded(False)
+    >>> check_answer(2).status
+    'failed'
+    """
+    @functools.wraps(check)
+    def checked(*args, **kwargs):
+        feedback = check(*args, **kwargs)
+        if graded() and not feedback.passed:
+            raise AssertionError(repr(feedback))
+        return feedback
+    checked.exercise_check = True
+    return checked
 
 
 def fmt(x):

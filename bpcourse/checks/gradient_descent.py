@@ -4,7 +4,7 @@ import numpy as np
 import sympy as sp
 
 from ..update import momentum_update
-from .feedback import check_value, close, fmt, run_cases
+from .feedback import check_value, close, exercise_check, fmt, run_cases
 
 
 def _descent_step(w, grad, lr, momentum=0.0, previous=0.0):
@@ -15,6 +15,7 @@ def _descent_step(w, grad, lr, momentum=0.0, previous=0.0):
     return w, step
 
 
+@exercise_check
 def check_step(fn):
     """Exercise 01.1: ``gd_step(w, grad, lr)`` returns w − α·∂E/∂w."""
     raw = [(1.0, 2.0, 0.1), (-0.5, -1.0, 0.5), (3.0, 0.0, 0.1), (2.0, 4.0, 0.01),
@@ -33,6 +34,7 @@ def check_step(fn):
     return run_cases("01.1", "one gradient-descent step", fn, cases, hint)
 
 
+@exercise_check
 def check_critical_lr(lr):
     """Exercise 01.2: the smallest α at which gradient descent on E(w) = w² stops converging.
 
@@ -47,6 +49,7 @@ def check_critical_lr(lr):
     return check_value("01.2", "predict the critical learning rate", lr, float(critical), mistakes)
 
 
+@exercise_check
 def check_momentum_step(fn):
     """Exercise 01.3: ``momentum_step(w, grad, previous, lr, momentum)`` returns (new w, Δw(t))."""
     raw = [(1.0, 2.0, 0.0, 0.1, 0.9), (1.0, 2.0, -0.3, 0.1, 0.9), (0.5, -1.0, 0.2, 0.05, 0.5),

@@ -4,9 +4,10 @@ import numpy as np
 
 from ..activations import Sigmoid
 from ..update import momentum_update
-from .feedback import check_value, close, run_cases
+from .feedback import check_value, close, exercise_check, run_cases
 
 
+@exercise_check
 def check_net_input(fn):
     """Exercise 00.1: ``net_input(o, W, b)`` = z with z_k = Σ_j o_j·w_jk + b_k, W[j, k] = w_jk.
 
@@ -39,6 +40,7 @@ def check_net_input(fn):
 MOMENTUM_QUESTION = {"lr": 0.1, "grad": 0.2, "momentum": 0.9, "previous": 0.05}
 
 
+@exercise_check
 def check_momentum_prediction(delta_w):
     """Exercise 00.2: Δw(t) = −α·∂E/∂w + γ·Δw(t−1) for the numbers in :data:`MOMENTUM_QUESTION`.
 

@@ -5,7 +5,7 @@ import sympy as sp
 
 from ..activations import Sigmoid
 from ..losses import BinaryCrossEntropy
-from .feedback import NOT_DONE, Feedback, check_value, close, fmt, run_cases
+from .feedback import NOT_DONE, Feedback, check_value, close, exercise_check, fmt, run_cases
 
 
 def _as_function(expr, names):
@@ -17,6 +17,7 @@ def _as_function(expr, names):
     return sp.lambdify([symbols.get(n, sp.Symbol(n)) for n in names], expr, "numpy")
 
 
+@exercise_check
 def check_half_sse_gradient(expr):
     """Exercise 02.1: the SymPy derivative of E = ½(t − o)² with respect to o.
 
@@ -47,6 +48,7 @@ def check_half_sse_gradient(expr):
                     "differentiate ½(t − o)² with sp.diff(expression, o); the chain rule gives ½·2·(t − o)·(−1)")
 
 
+@exercise_check
 def check_sigmoid_ce_delta(fn):
     """Exercise 02.2: ``ce_delta(z, t)`` = ∂E/∂z for o = σ(z) and E = −[t·log o + (1 − t)·log(1 − o)].
 
@@ -80,6 +82,7 @@ def check_sigmoid_ce_delta(fn):
 SATURATED = {"z": -5.0, "t": 1.0}
 
 
+@exercise_check
 def check_saturation_ratio(ratio):
     """Exercise 02.3: how many times larger |δ| is with cross-entropy than with ½-squared error for
     a sigmoid output at z = −5 with target 1.

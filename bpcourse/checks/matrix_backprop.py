@@ -3,11 +3,12 @@ import numpy as np
 
 from ..activations import Softmax
 from ..nn import Network
-from .feedback import NOT_DONE, Feedback, close, fmt, run_cases
+from .feedback import NOT_DONE, Feedback, close, exercise_check, fmt, run_cases
 
 SHAPE_QUESTION = {"sizes": (64, 32, 10), "N": 100}
 
 
+@exercise_check
 def check_shapes(shape_Z1, shape_dW2, shape_dO1):
     """Exercise 05.1: predicted shapes, for the net and batch of :data:`SHAPE_QUESTION`, of Z₁ (the
     first layer's net inputs), ∂E/∂W₂ and ∂E/∂O₁ (the gradient with respect to the first layer's outputs).
@@ -87,6 +88,7 @@ def _random_cases(shapes, seed):
     return [tuple(rng.integers(-3, 4, size=shape).astype(float) for shape in case) for case in shapes]
 
 
+@exercise_check
 def check_matmul_backward(fn):
     """Exercise 05.2: ``matmul_backward(X, W, G)`` = (∂E/∂W, ∂E/∂X) for Z = X·W and G = ∂E/∂Z.
 
@@ -126,6 +128,7 @@ def check_matmul_backward(fn):
     return _check_pair("05.2", "∂E/∂W and ∂E/∂X for Z = X·W", fn, cases, ("∂E/∂W", "∂E/∂X"), (hint_W, hint_X))
 
 
+@exercise_check
 def check_softmax_ce_delta(fn):
     """Exercise 05.4: ``softmax_ce_delta(Z, T)`` = ∂E/∂Z for O = softmax(Z) (row by row) and
     E = the mean over the N samples of −Σ_k t_k·log o_k: (O − T)/N.
@@ -183,6 +186,7 @@ def _relu_net_variant(X, Y, Wh, Wo, *, average=True, hidden_prime=True, output_p
     return X.T @ Eh, H.T @ Eo
 
 
+@exercise_check
 def check_relu_backprop(fn):
     """Exercise 05.3: ``relu_backprop(X, Y, Wh, Wo)`` = (∂E/∂Wh, ∂E/∂Wo) for the two-layer net of the ML
     cheatsheet, H = R(X·Wh), ŷ = R(H·Wo) with R the ReLU and no biases, and E the mean over the

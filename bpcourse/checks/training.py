@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ..datasets import Scaler
-from .feedback import NOT_DONE, Feedback, close, fmt, run_cases
+from .feedback import NOT_DONE, Feedback, close, exercise_check, fmt, run_cases
 
 BATCH_CASES = [(10, 3), (100, 32), (8, 8), (5, 1), (1, 1), (20, 7)]
 
@@ -40,6 +40,7 @@ def _batch_problem(batches, n, batch_size):
     return None
 
 
+@exercise_check
 def check_minibatches(fn):
     """Exercise 06.1: ``minibatches(n, batch_size, rng)`` shuffles 0 … n−1 with ``rng`` and cuts the
     order into consecutive batches of ``batch_size`` (the last one smaller when n is not a multiple).
@@ -82,6 +83,7 @@ def check_minibatches(fn):
                                                f"smaller last batch included)")
 
 
+@exercise_check
 def check_scale(fn):
     """Exercise 06.2: ``scale(A)`` maps each column of A linearly onto [0, 1]: (A − min) / (max − min),
     column by column; a constant column becomes 0.
@@ -121,6 +123,7 @@ STALL_CHOICES = {
 }
 
 
+@exercise_check
 def check_stall_prediction(answer):
     """Exercise 06.3: which start leaves the loss where it began? One of ``STALL_CHOICES``.
 
@@ -154,6 +157,7 @@ def best_learning_rate(histories):
     return min(finite, key=finite.get)
 
 
+@exercise_check
 def check_learning_rate_choice(answer, histories):
     """Exercise 06.4: from the learning curves of ``{lr: History}``, the lr whose test loss (``val_loss``)
     ends lowest.

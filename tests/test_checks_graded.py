@@ -1,0 +1,66 @@
+"""Graded mode: every exercise check raises AssertionError with its Feedback's text unless the answer passes."""
+import importlib
+import inspect
+
+import pytest
+
+from bpcourse import checks
+from bpcourse.checks import gradient_descent
+
+MODULES = ["introduction", "gradient_descent", "loss_functions", "chain_rule", "delta_rule",
+           "matrix_backprop", "training", "autograd"]
+CHECKS = [(name, fn_name, fn) for name in MODULES
+          for fn_name, fn in inspect.getmembers(importlib.import_module(f"bpcourse.checks.{name}"), inspect.isfunction)
+          if fn_name.startswith("check_") and fn.__module__ == f"bpcourse.checks.{name}"]
+
+
+@pytest.fixture
+def graded_mode():
+    checks.set_graded(True)
+    yield
+    checks.set_graded(False)
+
+
+def test_all_27_checks_are_found():
+    assert len(CHECKS) == 27
+
+
+@pytest.mark.parametrize("module, name, fn", CHECKS, ids=[f"{m}.{n}" for m, n, _ in CHECKS])
+def test_every_check_raises_when_not_done_in_graded_mode(module, name, fn, graded_mode):
+    untouched = [None] * len(inspect.signature(fn).parameters)
+    with pytest.raises(AssertionError, match="not done yet"):
+        fn(*untouched)
+
+
+@pytest.mark.parametrize("module, name, fn", CHECKS, ids=[f"{m}.{n}" for m, n, _ in CHECKS])
+def test_normal_mode_returns_feedback_for_the_same_answer(module, name, fn):
+    untouched = [None] * len(inspect.signature(fn).parameters)
+    assert fn(*untouched).status == "not done"
+
+
+def wrong_step(w, grad, lr):
+    return w + lr * grad
+
+
+def test_graded_message_is_the_printed_feedback(graded_mode):
+    checks.set_graded(False)
+    printed = repr(gradient_descent.check_step(wrong_step))
+    checks.set_graded(True)
+    with pytest.raises(AssertionError) as raised:
+        gradient_descent.check_step(wrong_step)
+    assert str(raised.value) == printed
+    assert "moves uphill" in printed
+
+
+def test_environment_variable_is_read_when_the_check_runs(monkeypatch):
+    assert gradient_descent.check_step(wrong_step).status == "failed"
+    monkeypatch.setenv("BPCOURSE_GRADED", "1")
+    with pytest.raises(AssertionError, match="cases wrong"):
+        gradient_descent.check_step(wrong_step)
+    monkeypatch.setenv("BPCOURSE_GRADED", "0")
+    assert gradient_descent.check_step(wrong_step).status == "failed"
+
+
+def test_passing_answer_returns_its_feedback_in_graded_mode(graded_mode):
+    feedback = gradient_descent.check_step(lambda w, grad, lr: w - lr * grad)
+    assert feedback.passed
