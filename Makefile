@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test lint bench notebooks slides
+.PHONY: lab test lint bench notebooks slides assignments autograde
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,16 @@ notebooks: $(STAMP)
 # One reveal.js deck per notebook for the instructor (solved), in slides/; cells marked "skip" are left out.
 slides: $(STAMP)
 	$(BIN)/jupyter nbconvert --to slides --output-dir slides solutions/*.ipynb
+
+# The nbgrader course (source notebooks from solutions/, release copies for learners) in course/.
+COURSE ?= course
+assignments: $(STAMP)
+	$(BIN)/python -m bpcourse.assignments --course $(COURSE) build
+
+# Grade SUBMISSIONS/<learner>/<notebook>.ipynb with nbgrader autograde; writes SUBMISSIONS/grades.csv.
+autograde: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make autograde SUBMISSIONS=DIR (DIR/<learner>/<notebook>.ipynb)" >&2; exit 2; }
+	$(BIN)/python -m bpcourse.assignments --course $(COURSE) autograde $(SUBMISSIONS)
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -219,8 +219,8 @@ def summary(rows):
 
     >>> print(summary([{"learner": "ada", "notebook": "01_x", "exercise": "01.1", "score": 1.0, "max_score": 1.0},
     ...                {"learner": "ada", "notebook": "01_x", "exercise": "01.2", "score": 0.0, "max_score": 1.0}]))
-    ada    01_x   1 / 2
-    ada    total  1 / 2
+    ada  01_x   1 / 2
+    ada  total  1 / 2
     """
     totals = {}
     for row in rows:
