@@ -13,7 +13,7 @@ Run ``python -m bpcourse.decks`` (``make slides``); the decks go to ``slides/``.
 
 >>> cell = nbformat.v4.new_code_cell("def f():\\n    ### BEGIN SOLUTION\\n    return 1\\n    ### END SOLUTION")
 >>> nb = nbformat.v4.new_notebook(cells=[cell])
->>> print(deck_notebook(nb).cells[0].source)
+>>> print(deck_notebook(nb).cells[0].source, end="")
 def f():
     return 1
 """
