@@ -41,6 +41,7 @@ VENDOR = {
 }
 SETTINGS = {  # the exporter's settings: a theme whose fonts ship with reveal.js, the files above relative to a deck
     "reveal_theme": "white",
+    "reveal_scroll": True,  # a slide taller than the screen scrolls
     "reveal_url_prefix": "vendor/reveal.js",
     "mathjax_url": "vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
     "require_js_url": "vendor/requirejs/require.js",

@@ -311,3 +311,60 @@ def test_step_through_shows_the_trace_numbers(page, lab):
         for line in stage.lines:
             assert words(line) in text, f"stage {stage.title!r}: {line!r} not shown"
     screenshot(page, "step_through_after_next")
+
+
+# ---- the offline lecture decks of `make slides` ------------------------------------------------
+DECK = "04_delta_rule"  # has maths (SymPy's LaTeX) and widgets
+SHOWN_SLIDES = """Array.from(document.querySelectorAll('.reveal .slides section'))
+    .filter(s => !s.querySelector('section') && getComputedStyle(s).display !== 'none' && Number(getComputedStyle(s).opacity) > 0)
+    .map(s => s.textContent.trim().slice(0, 80))"""
+MATHS_ON_SLIDE = "section.present:not(.stack) .mjx-chtml:not(.fragment:not(.visible) *)"  # shown, not a fragment to come
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    """One deck written by `python -m bpcourse.decks` (what `make slides` runs), with its vendor/ folder."""
+    import sys
+
+    out = tmp_path_factory.mktemp("slides")
+    subprocess.run([sys.executable, "-m", "bpcourse.decks", "--output-dir", str(out), f"{DECK}.ipynb"], cwd=ROOT, check=True)
+    return out / f"{DECK}.slides.html"
+
+
+def one_slide_shown(page, other_than=None, timeout=10):
+    """The text of the one slide on screen, once the transition has ended (and it is not ``other_than``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shown = page.evaluate(SHOWN_SLIDES)
+        if len(shown) == 1 and shown != other_than:
+            return shown
+        time.sleep(0.2)
+    raise AssertionError(f"expected one slide on screen (other than {other_than}), got {page.evaluate(SHOWN_SLIDES)}")
+
+
+def test_offline_deck_is_a_slideshow_with_rendered_maths(browser, deck):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
+    try:
+        page = context.new_page()
+        failed = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.goto(deck.as_uri())
+        page.wait_for_selector(".reveal.ready", timeout=30_000)
+        page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=60_000)
+        first = one_slide_shown(page)
+        screenshot(page, "deck_offline_first_slide")
+        page.keyboard.press("ArrowRight")
+        one_slide_shown(page, other_than=first)
+        for _ in range(200):  # on through the deck to the first slide with maths
+            if page.locator(MATHS_ON_SLIDE).count():
+                break
+            page.keyboard.press("Space")
+            time.sleep(0.1)
+        one_slide_shown(page)
+        page.locator(MATHS_ON_SLIDE).first.scroll_into_view_if_needed()
+        screenshot(page, "deck_offline_maths")
+        assert page.locator(MATHS_ON_SLIDE).count() > 0
+        assert page.get_by_text(re.compile(r"\\displaystyle|\$\$")).count() == 0, "TeX left unrendered"
+        assert failed == [], f"the deck asked for files it does not have: {failed}"
+    finally:
+        context.close()
