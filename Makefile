@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test lint bench notebooks slides
+.PHONY: lab test lint bench notebooks slides assignments autograde
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ lint: $(STAMP)
 # 2-core machine extra BLAS threads only wait on each other (10x slower runs were measured).
 test notebooks: export OPENBLAS_NUM_THREADS := 1
 
-test: lint
+test: lint $(DECK_JS)
 	$(BIN)/python -m pytest -q -p no:cacheprovider bpcourse tests
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with nbval_sanitize.cfg notebooks solutions
 
@@ -36,9 +36,26 @@ test: lint
 notebooks: $(STAMP)
 	$(BIN)/python -m bpcourse.build $(if $(FORCE),--force)
 
-# One reveal.js deck per notebook for the instructor (solved), in slides/; cells marked "skip" are left out.
-slides: $(STAMP)
-	$(BIN)/jupyter nbconvert --to slides --output-dir slides solutions/*.ipynb
+# The decks' JavaScript (reveal.js, MathJax, RequireJS, jQuery) at the versions of js/package-lock.json.
+DECK_JS := js/node_modules/.package-lock.json
+$(DECK_JS): js/package.json js/package-lock.json
+	cd js && npm ci --no-audit --no-fund
+	touch $(DECK_JS)
+
+# One reveal.js deck per notebook for the instructor (solved), in slides/, that opens offline from file://:
+# cells marked "skip" are left out, widgets show their picture, the JavaScript is copied to slides/vendor/.
+slides: $(STAMP) $(DECK_JS)
+	$(BIN)/python -m bpcourse.decks
+
+# The nbgrader course (source notebooks from solutions/, release copies for learners) in course/.
+COURSE ?= course
+assignments: $(STAMP)
+	$(BIN)/python -m bpcourse.assignments --course $(COURSE) build
+
+# Grade SUBMISSIONS/<learner>/<notebook>.ipynb with nbgrader autograde; writes SUBMISSIONS/grades.csv.
+autograde: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make autograde SUBMISSIONS=DIR (DIR/<learner>/<notebook>.ipynb)" >&2; exit 2; }
+	$(BIN)/python -m bpcourse.assignments --course $(COURSE) autograde $(SUBMISSIONS)
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -311,3 +311,100 @@ def test_step_through_shows_the_trace_numbers(page, lab):
         for line in stage.lines:
             assert words(line) in text, f"stage {stage.title!r}: {line!r} not shown"
     screenshot(page, "step_through_after_next")
+
+
+# ---- the offline lecture decks of `make slides` ------------------------------------------------
+DECK = "04_delta_rule"  # has maths (SymPy's LaTeX) and widgets
+SHOWN_SLIDES = """Array.from(document.querySelectorAll('.reveal .slides section'))
+    .filter(s => !s.querySelector('section') && getComputedStyle(s).display !== 'none' && Number(getComputedStyle(s).opacity) > 0)
+    .map(s => s.textContent.trim().slice(0, 80))"""
+MATHS_ON_SLIDE = "section.present:not(.stack) .mjx-chtml:not(.fragment:not(.visible) *)"  # shown, not a fragment to come
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    """One deck written by `python -m bpcourse.decks` (what `make slides` runs), with its vendor/ folder."""
+    import sys
+
+    out = tmp_path_factory.mktemp("slides")
+    subprocess.run([sys.executable, "-m", "bpcourse.decks", "--output-dir", str(out), f"{DECK}.ipynb"], cwd=ROOT, check=True)
+    return out / f"{DECK}.slides.html"
+
+
+def one_slide_shown(page, other_than=None, timeout=10):
+    """The text of the one slide on screen, once the transition has ended (and it is not ``other_than``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shown = page.evaluate(SHOWN_SLIDES)
+        if len(shown) == 1 and shown != other_than:
+            return shown
+        time.sleep(0.2)
+    raise AssertionError(f"expected one slide on screen (other than {other_than}), got {page.evaluate(SHOWN_SLIDES)}")
+
+
+def test_offline_deck_is_a_slideshow_with_rendered_maths(browser, deck):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
+    try:
+        page = context.new_page()
+        failed = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.goto(deck.as_uri())
+        page.wait_for_selector(".reveal.ready", timeout=30_000)
+        page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=60_000)
+        first = one_slide_shown(page)
+        screenshot(page, "deck_offline_first_slide")
+        page.keyboard.press("ArrowRight")
+        one_slide_shown(page, other_than=first)
+        for _ in range(200):  # on through the deck to the first slide with maths
+            if page.locator(MATHS_ON_SLIDE).count():
+                break
+            page.keyboard.press("Space")
+            time.sleep(0.1)
+        one_slide_shown(page)
+        page.locator(MATHS_ON_SLIDE).first.scroll_into_view_if_needed()
+        screenshot(page, "deck_offline_maths")
+        assert page.locator(MATHS_ON_SLIDE).count() > 0
+        assert page.get_by_text(re.compile(r"\\displaystyle|\$\$")).count() == 0, "TeX left unrendered"
+        assert failed == [], f"the deck asked for files it does not have: {failed}"
+    finally:
+        context.close()
+
+
+# ---- live lecture slides: notebook 01 as a RISE slideshow (jupyterlab-rise) ----------------------
+EXPLORER_CELL = "section.present .jp-CodeCell:has-text('DescentExplorer(')"
+LR_SLIDER = ".widget-slider:has(label:text-is('α learning rate'))"
+
+
+def test_rise_slideshow_reaches_the_live_explorer(page, lab):
+    base, token, _ = lab
+    path = next(p for p in NOTEBOOKS if "gradient_descent" in p.stem)
+    page.goto(f"{base}/rise/{path.name}?token={token}")
+    page.wait_for_selector(".reveal.ready .slides section.present", timeout=60_000)
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', state="attached", timeout=60_000)
+    # the toolbar is hidden during the slideshow: its "Restart the kernel and run all cells" button, by its command
+    page.evaluate("document.querySelector('jp-button[data-command=\"notebook:restart-run-all\"]').click()")
+    if page.locator(".jp-Dialog .jp-mod-accept").count():
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+    screenshot(page, "rise_01_title")
+    for _ in range(150):  # advance the slideshow, slide by slide, to the explorer
+        if page.locator(EXPLORER_CELL).count() and page.locator(EXPLORER_CELL).first.is_visible():
+            break
+        page.keyboard.press("Space")
+        time.sleep(0.2)
+    explorer = page.locator(EXPLORER_CELL).first
+    explorer.locator(".jp-OutputArea-output").first.wait_for(timeout=180_000)  # the run has reached it
+    screenshot(page, "rise_01_explorer")
+    assert explorer.is_visible()
+    slider = explorer.locator(LR_SLIDER)
+    if not slider.count():
+        pytest.xfail("jupyterlab-rise 0.43.1 renders no ipywidgets 8 widget (upstream issues #119 and #126 of "
+                     "jupyterlab-contrib/rise): the explorer shows its static picture in the slideshow")
+    before, readout = widget_image(explorer), slider.locator(".widget-readout").inner_text()
+    handle = slider.locator(".noUi-handle").first.bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(handle["x"] + 80, handle["y"] + handle["height"] / 2, steps=5)
+    page.mouse.up()
+    wait_for_change(lambda: widget_image(explorer), before)
+    screenshot(page, "rise_01_explorer_after_slider")
+    assert float(slider.locator(".widget-readout").inner_text()) > float(readout)
