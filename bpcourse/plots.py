@@ -8,14 +8,13 @@ from that palette. Fonts are large enough for a lecture hall.
 import io
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from PIL import Image
 
 from .activations import ACTIVATIONS, get_activation
 from .backend import to_numpy
+from .canvas import TextCachingCanvas, png_bytes
 
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
            "purple": "#CC79A7", "sky": "#56B4E9", "yellow": "#F0E442", "black": "#000000"}
@@ -54,9 +53,10 @@ class LiveFigure:
     """A figure that is shown again after every change (a widget's), rendered as PNG bytes.
 
     With ``changing`` given, the rest of the figure is rendered once into a background and each
-    :meth:`png` draws only those artists on top of it; without, the whole figure is drawn. The
-    layout is computed on the first render and when asked (``relayout``: a new surface or data
-    set), not on every change.
+    :meth:`png` draws only those artists on top of it (again when ``refresh``: the rest changed);
+    without, the whole figure is drawn. The layout is computed on the first render and when asked
+    (``relayout``: a new surface or data set), not on every change. Texts are rasterised once
+    (:class:`~bpcourse.canvas.TextCachingCanvas`).
 
     >>> fig, ax = new_figure(); line, = ax.plot([0, 1], [0, 1])
     >>> live = LiveFigure(fig)
@@ -67,18 +67,18 @@ class LiveFigure:
     def __init__(self, fig, dpi=80):
         if not (isinstance(dpi, (int, float)) and dpi >= 72):
             raise ValueError(f"dpi: expected a number of at least 72 (readable on a projector), got {dpi!r}")
-        self.fig, self.canvas = fig, FigureCanvasAgg(fig)
+        self.fig, self.canvas = fig, TextCachingCanvas(fig)
         fig.set_dpi(dpi)
         self.background, self.laid_out = None, False
 
-    def png(self, changing=None, *, relayout=False):
+    def png(self, changing=None, *, relayout=False, refresh=False):
         """Render and return the PNG bytes: everything, or ``changing`` on the kept background."""
         if changing is None:
             self._draw(relayout)
         else:
             for artist in changing:
                 artist.set_animated(True)  # left out of the background
-            if relayout or self.background is None:
+            if relayout or refresh or self.background is None:
                 self._draw(relayout)
                 self.background = self.canvas.copy_from_bbox(self.fig.bbox)
             else:
@@ -98,9 +98,7 @@ class LiveFigure:
 
 def _png(rgba):
     """PNG bytes of an RGBA buffer: RGB, fast compression (a widget image is encoded on every change)."""
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(rgba)[..., :3]).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    return png_bytes(np.asarray(rgba)[..., :3])
 
 
 def _axes(ax, figsize=(6.4, 4.8), **kwargs):
