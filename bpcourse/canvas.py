@@ -6,7 +6,7 @@ has some forty lines of text), and matplotlib's Agg renderer turns every glyph o
 pixels again on each draw, which was most of the time an explorer took to answer.
 :class:`TextCachingCanvas` keeps, per text drawn (string, font, angle and sub-pixel position),
 the glyph images Agg made and blends those again the next time; the pixels are the same as
-without the cache. Text with mathematical notation (log-axis tick labels) is drawn as usual.
+without the cache. TeX (``usetex``) is drawn as usual.
 """
 import math
 import struct
@@ -23,11 +23,15 @@ class _Recorder:
     """Stands in for Agg's C++ renderer while a text is drawn: passes each glyph image on and keeps a copy."""
 
     def __init__(self, target):
-        self.target, self.glyphs = target, []
+        self.target, self.glyphs, self.complete = target, [], True
 
     def draw_text_image(self, image, x, y, angle, gc):
         self.glyphs.append((np.array(image, copy=True), x, y, angle))
         self.target.draw_text_image(image, x, y, angle, gc)
+
+    def __getattr__(self, name):  # anything else drawn (the bar of a fraction): passed on, the text not kept
+        self.complete = False
+        return getattr(self.target, name)
 
 
 class TextCachingRenderer(RendererAgg):
@@ -48,29 +52,31 @@ class TextCachingRenderer(RendererAgg):
         self.texts = {}
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if ismath:
+        if ismath not in (False, True):  # TeX
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         X, Y = math.floor(x), math.floor(y)
         features = (mtext.get_fontfeatures(), mtext.get_language()) if hasattr(mtext, "get_fontfeatures") else None
-        key = (s, prop, angle, gc.get_antialiased(), features, x - X, y - Y,
-               rcParams["text.hinting"], rcParams["text.hinting_factor"])
+        key = (s, ismath, prop, angle, gc.get_antialiased(), features, x - X, y - Y,
+               rcParams["text.hinting"], rcParams["text.hinting_factor"], rcParams["mathtext.fontset"])
         glyphs = self.texts.get(key)
         if glyphs is None:
-            glyphs = self.texts[key] = self._record(gc, x, y, s, prop, angle, mtext, X, Y)
+            self._record(key, gc, x, y, s, prop, angle, ismath, mtext)
             return
         for image, dx, dy, glyph_angle in glyphs:
             self._renderer.draw_text_image(image, X + dx, Y + dy, glyph_angle, gc)
 
-    def _record(self, gc, x, y, s, prop, angle, mtext, X, Y):
-        """Draw the text as Agg does; return its glyph images, placed relative to (X, Y)."""
+    def _record(self, key, gc, x, y, s, prop, angle, ismath, mtext):
+        """Draw the text as Agg does; keep its glyph images, placed relative to whole pixels."""
         if len(self.texts) >= TEXTS_KEPT:
             self.texts.clear()
         recorder = self._renderer = _Recorder(self._renderer)
         try:
-            super().draw_text(gc, x, y, s, prop, angle, False, mtext)
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         finally:
             self._renderer = recorder.target
-        return [(image, gx - X, gy - Y, glyph_angle) for image, gx, gy, glyph_angle in recorder.glyphs]
+        if recorder.complete:
+            X, Y = math.floor(x), math.floor(y)
+            self.texts[key] = [(image, gx - X, gy - Y, glyph_angle) for image, gx, gy, glyph_angle in recorder.glyphs]
 
 
 class TextCachingCanvas(FigureCanvasAgg):
