@@ -52,6 +52,11 @@ def main():
         report(f"descent explorer, {surface}: move the α slider", timings_ms(slider_moves(explorer.lr, lrs), 20), 100)
         gammas = [0.5 + 0.04 * i for i in range(10)]
         report(f"descent explorer, {surface}: move the γ slider", timings_ms(slider_moves(explorer.momentum, gammas), 20), 100)
+    explorer = DescentExplorer("valley")
+    steps = [30, 40, 50, 60, 70]
+    report("descent explorer, valley: move the steps slider", timings_ms(slider_moves(explorer.steps, steps), 20), 100)
+    starts = [explorer.start[0].value + 0.1 * (i + 1) for i in range(5)]
+    report("descent explorer, valley: move the start w1 slider", timings_ms(slider_moves(explorer.start[0], starts), 20), 100)
     for data in ("XOR", "two moons"):
         train = TrainingExplorer(data).train
         report(f"training explorer, {data}: Train (defaults)", timings_ms(lambda i, train=train: train(), 5), 1000)
