@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 
 from .activations import ACTIVATIONS, get_activation
 from .backend import to_numpy
@@ -53,10 +54,10 @@ class LiveFigure:
     """A figure that is shown again after every change (a widget's), rendered as PNG bytes.
 
     With ``changing`` given, the rest of the figure is rendered once into a background and each
-    :meth:`png` draws only those artists on top of it (again when ``refresh``: the rest changed);
-    without, the whole figure is drawn. The layout is computed on the first render and when asked
-    (``relayout``: a new surface or data set), not on every change. Texts are rasterised once
-    (:class:`~bpcourse.canvas.TextCachingCanvas`).
+    :meth:`png` draws only those artists on top of it; the axes in ``refresh`` (whose kept part
+    changed) are drawn into the background again. Without ``changing``, the whole figure is drawn.
+    The layout is computed on the first render and when asked (``relayout``: a new surface or data
+    set), not on every change. Texts are rasterised once (:class:`~bpcourse.canvas.TextCachingCanvas`).
 
     >>> fig, ax = new_figure(); line, = ax.plot([0, 1], [0, 1])
     >>> live = LiveFigure(fig)
@@ -69,17 +70,22 @@ class LiveFigure:
             raise ValueError(f"dpi: expected a number of at least 72 (readable on a projector), got {dpi!r}")
         self.fig, self.canvas = fig, TextCachingCanvas(fig)
         fig.set_dpi(dpi)
-        self.background, self.laid_out = None, False
+        self.background, self.laid_out, self.extents = None, False, {}
 
-    def png(self, changing=None, *, relayout=False, refresh=False):
+    def png(self, changing=None, *, relayout=False, refresh=()):
         """Render and return the PNG bytes: everything, or ``changing`` on the kept background."""
         if changing is None:
             self._draw(relayout)
         else:
             for artist in changing:
                 artist.set_animated(True)  # left out of the background
-            if relayout or refresh or self.background is None:
+            if relayout or self.background is None:
                 self._draw(relayout)
+                self._remember_extents()
+            elif refresh:
+                self.canvas.restore_region(self.background)
+                self._redraw(refresh)
+            if relayout or refresh or self.background is None:
                 self.background = self.canvas.copy_from_bbox(self.fig.bbox)
             else:
                 self.canvas.restore_region(self.background)
@@ -87,6 +93,26 @@ class LiveFigure:
             for artist in changing:
                 artist.draw(renderer)
         return _png(self.canvas.buffer_rgba())
+
+    def _redraw(self, axes):
+        """Draw ``axes`` again over the figure's own background, where they were and are now; all
+        of the figure when that region reaches other axes."""
+        renderer = self.canvas.get_renderer()
+        region = Bbox.union([box for ax in axes for box in (self.extents[ax], ax.get_tightbbox(renderer))])
+        region = region.padded(2)  # the edge pixels that lines on the border only partly cover
+        if any(box.overlaps(region) for ax, box in self.extents.items() if ax not in axes):
+            self._draw(relayout=False)
+        else:
+            self.fig.patch.set_clip_box(region)
+            self.fig.patch.draw(renderer)
+            self.fig.patch.set_clip_box(None)
+            for ax in axes:
+                ax.draw(renderer)
+        self._remember_extents()
+
+    def _remember_extents(self):
+        renderer = self.canvas.get_renderer()
+        self.extents = {ax: ax.get_tightbbox(renderer) for ax in self.fig.axes}
 
     def _draw(self, relayout):
         if relayout or not self.laid_out:

@@ -56,10 +56,10 @@ class _FigureWidget:
     def _say(self, text, kind="info"):
         self.message.value = f'<span style="color:{MESSAGE_COLOURS[kind]}; font-size:1.1em">{html.escape(text)}</span>'
 
-    def _show(self, changing=None, relayout=False, refresh=False):
+    def _show(self, changing=None, relayout=False, refresh=()):
         """Render the figure into the image: only the ``changing`` artists over the kept background
-        when given (the background again when ``refresh``), otherwise all of it; the layout only
-        when asked (a new surface or data set)."""
+        when given (with the axes in ``refresh`` drawn into it again), otherwise all of it; the
+        layout only when asked (a new surface or data set)."""
         self.image.value = self.renderer.png(changing, relayout=relayout, refresh=refresh)
 
     def _repr_mimebundle_(self, **kwargs):
@@ -147,7 +147,7 @@ class DescentExplorer(_FigureWidget):
             runs.insert(0, (self.plain, PALETTE["sky"], "plain descent (γ = 0)"))
         self._say(describe(self.path, surface), "bad" if self.path.diverged else "info")
         steps = (-0.05 * self.steps.value, 1.05 * self.steps.value)  # every step asked for, as far as a run got
-        refresh = self.ax_loss.get_xlim() != steps
+        refresh = [self.ax_loss] if self.ax_loss.get_xlim() != steps else []
         self.ax_loss.set_xlim(steps)
         self._show([*self._draw_paths(runs), *self._draw_losses(runs)], relayout, refresh)
 
