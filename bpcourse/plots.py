@@ -98,17 +98,19 @@ class LiveFigure:
         """Draw ``axes`` again over the figure's own background, where they were and are now; all
         of the figure when that region reaches other axes."""
         renderer = self.canvas.get_renderer()
-        region = Bbox.union([box for ax in axes for box in (self.extents[ax], ax.get_tightbbox(renderer))])
+        now = {ax: ax.get_tightbbox(renderer) for ax in axes}
+        region = Bbox.union([*now.values(), *(self.extents[ax] for ax in axes)])
         region = region.padded(2)  # the edge pixels that lines on the border only partly cover
-        if any(box.overlaps(region) for ax, box in self.extents.items() if ax not in axes):
+        if any(box.overlaps(region) for ax, box in self.extents.items() if ax not in now):
             self._draw(relayout=False)
-        else:
-            self.fig.patch.set_clip_box(region)
-            self.fig.patch.draw(renderer)
-            self.fig.patch.set_clip_box(None)
-            for ax in axes:
-                ax.draw(renderer)
-        self._remember_extents()
+            self._remember_extents()
+            return
+        self.fig.patch.set_clip_box(region)
+        self.fig.patch.draw(renderer)
+        self.fig.patch.set_clip_box(None)
+        for ax in axes:
+            ax.draw(renderer)
+        self.extents.update(now)
 
     def _remember_extents(self):
         renderer = self.canvas.get_renderer()
