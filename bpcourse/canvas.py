@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib import rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
-TEXTS_KEPT = 5000  # the cache starts afresh beyond this many texts (a few MB of glyph images)
+TEXTS_KEPT = 2000  # the cache starts afresh beyond this many texts (a few MB of glyph images at most)
 
 
 class _Recorder:
