@@ -8,14 +8,14 @@ from that palette. Fonts are large enough for a lecture hall.
 import io
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from PIL import Image
+from matplotlib.transforms import Bbox
 
 from .activations import ACTIVATIONS, get_activation
 from .backend import to_numpy
+from .canvas import TextCachingCanvas, png_bytes
 
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
            "purple": "#CC79A7", "sky": "#56B4E9", "yellow": "#F0E442", "black": "#000000"}
@@ -54,9 +54,10 @@ class LiveFigure:
     """A figure that is shown again after every change (a widget's), rendered as PNG bytes.
 
     With ``changing`` given, the rest of the figure is rendered once into a background and each
-    :meth:`png` draws only those artists on top of it; without, the whole figure is drawn. The
-    layout is computed on the first render and when asked (``relayout``: a new surface or data
-    set), not on every change.
+    :meth:`png` draws only those artists on top of it; the axes in ``refresh`` (whose kept part
+    changed) are drawn into the background again. Without ``changing``, the whole figure is drawn.
+    The layout is computed on the first render and when asked (``relayout``: a new surface or data
+    set), not on every change. Texts are rasterised once (:class:`~bpcourse.canvas.TextCachingCanvas`).
 
     >>> fig, ax = new_figure(); line, = ax.plot([0, 1], [0, 1])
     >>> live = LiveFigure(fig)
@@ -67,11 +68,11 @@ class LiveFigure:
     def __init__(self, fig, dpi=80):
         if not (isinstance(dpi, (int, float)) and dpi >= 72):
             raise ValueError(f"dpi: expected a number of at least 72 (readable on a projector), got {dpi!r}")
-        self.fig, self.canvas = fig, FigureCanvasAgg(fig)
+        self.fig, self.canvas = fig, TextCachingCanvas(fig)
         fig.set_dpi(dpi)
-        self.background, self.laid_out = None, False
+        self.background, self.laid_out, self.extents = None, False, {}
 
-    def png(self, changing=None, *, relayout=False):
+    def png(self, changing=None, *, relayout=False, refresh=()):
         """Render and return the PNG bytes: everything, or ``changing`` on the kept background."""
         if changing is None:
             self._draw(relayout)
@@ -80,6 +81,11 @@ class LiveFigure:
                 artist.set_animated(True)  # left out of the background
             if relayout or self.background is None:
                 self._draw(relayout)
+                self._remember_extents()
+            elif refresh:
+                self.canvas.restore_region(self.background)
+                self._redraw(refresh)
+            if relayout or refresh or self.background is None:
                 self.background = self.canvas.copy_from_bbox(self.fig.bbox)
             else:
                 self.canvas.restore_region(self.background)
@@ -87,6 +93,28 @@ class LiveFigure:
             for artist in changing:
                 artist.draw(renderer)
         return _png(self.canvas.buffer_rgba())
+
+    def _redraw(self, axes):
+        """Draw ``axes`` again over the figure's own background, where they were and are now; all
+        of the figure when that region reaches other axes."""
+        renderer = self.canvas.get_renderer()
+        now = {ax: ax.get_tightbbox(renderer) for ax in axes}
+        region = Bbox.union([*now.values(), *(self.extents[ax] for ax in axes)])
+        region = region.padded(2)  # the edge pixels that lines on the border only partly cover
+        if any(box.overlaps(region) for ax, box in self.extents.items() if ax not in now):
+            self._draw(relayout=False)
+            self._remember_extents()
+            return
+        self.fig.patch.set_clip_box(region)
+        self.fig.patch.draw(renderer)
+        self.fig.patch.set_clip_box(None)
+        for ax in axes:
+            ax.draw(renderer)
+        self.extents.update(now)
+
+    def _remember_extents(self):
+        renderer = self.canvas.get_renderer()
+        self.extents = {ax: ax.get_tightbbox(renderer) for ax in self.fig.axes}
 
     def _draw(self, relayout):
         if relayout or not self.laid_out:
@@ -98,9 +126,7 @@ class LiveFigure:
 
 def _png(rgba):
     """PNG bytes of an RGBA buffer: RGB, fast compression (a widget image is encoded on every change)."""
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(rgba)[..., :3]).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    return png_bytes(np.asarray(rgba)[..., :3])
 
 
 def _axes(ax, figsize=(6.4, 4.8), **kwargs):

@@ -12,7 +12,6 @@ of its figure next to the widget view.
 """
 import base64
 import html
-import textwrap
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
@@ -57,10 +56,11 @@ class _FigureWidget:
     def _say(self, text, kind="info"):
         self.message.value = f'<span style="color:{MESSAGE_COLOURS[kind]}; font-size:1.1em">{html.escape(text)}</span>'
 
-    def _show(self, changing=None, relayout=False):
+    def _show(self, changing=None, relayout=False, refresh=()):
         """Render the figure into the image: only the ``changing`` artists over the kept background
-        when given, otherwise all of it; the layout only when asked (a new surface or data set)."""
-        self.image.value = self.renderer.png(changing, relayout=relayout)
+        when given (with the axes in ``refresh`` drawn into it again), otherwise all of it; the
+        layout only when asked (a new surface or data set)."""
+        self.image.value = self.renderer.png(changing, relayout=relayout, refresh=refresh)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs)
@@ -145,11 +145,11 @@ class DescentExplorer(_FigureWidget):
         runs = [(self.path, PALETTE["vermillion"], f"α = {self.path.lr:.3g}, γ = {self.path.momentum:.2g}")]
         if self.plain is not None:
             runs.insert(0, (self.plain, PALETTE["sky"], "plain descent (γ = 0)"))
-        text = describe(self.path, surface)
-        title = self.figure.suptitle(textwrap.fill(text, 150), fontsize=FONT["text"],
-                                     color=PALETTE["vermillion"] if self.path.diverged else "black")
-        self._say(text, "bad" if self.path.diverged else "info")
-        self._show([*self._draw_paths(runs), title, self._draw_losses(runs)], relayout)
+        self._say(describe(self.path, surface), "bad" if self.path.diverged else "info")
+        steps = (-0.05 * self.steps.value, 1.05 * self.steps.value)  # every step asked for, as far as a run got
+        refresh = [self.ax_loss] if self.ax_loss.get_xlim() != steps else []
+        self.ax_loss.set_xlim(steps)
+        self._show([*self._draw_paths(runs), *self._draw_losses(runs)], relayout, refresh)
 
     def _draw_paths(self, runs):
         """The runs' paths (line and start ring each) on the kept curve or contour plot, the legend
@@ -167,15 +167,15 @@ class DescentExplorer(_FigureWidget):
         return [*self._artists, self.ax_path.legend(fontsize=FONT["text"] - 1, loc="upper right")]
 
     def _draw_losses(self, runs):
-        """E per step of each run, on the loss axes (whose scale follows the runs); returns the axes."""
+        """E per step of each run on the loss axes, whose E scale follows the runs (the step axis
+        stays); returns what changed: the E axis, the lines and the legend."""
         for line in list(self.ax_loss.lines):
             line.remove()
         for path, colour, name in runs:
             loss_per_step(path.losses, ax=self.ax_loss, color=colour, label_=name)
         self.ax_loss.relim()
-        self.ax_loss.autoscale_view()
-        self.ax_loss.legend(fontsize=FONT["text"] - 1)
-        return self.ax_loss
+        self.ax_loss.autoscale_view(scalex=False)
+        return [self.ax_loss.yaxis, *self.ax_loss.lines, self.ax_loss.legend(fontsize=FONT["text"] - 1)]
 
 
 # ---- 2. training -------------------------------------------------------------------------------
@@ -389,8 +389,22 @@ def _edges(l, W):
     return {("edge", l, j, k) for j, k in np.ndindex(W.shape)}
 
 
-def _n(x):
-    return f"{float(x):.6g}"
+def _n(x, digits=6):
+    """``x`` to ``digits`` significant digits with a real minus sign.
+
+    >>> _n(-0.0381234, 4), _n(1.10590597)
+    ('−0.03812', '1.10591')
+    """
+    return f"{float(x):.{digits}g}".replace("-", "−")
+
+
+def _f(x):
+    """``x`` as a factor or term of a printed formula, to 4 digits: a negative one in parentheses.
+
+    >>> f"{_f(0.59327)}·{_f(-0.0381)}"
+    '0.5933·(−0.0381)'
+    """
+    return f"({_n(x, 4)})" if x < 0 else _n(x, 4)
 
 
 def backprop_stages(trace, net, previous_steps=None, names=None):
@@ -414,8 +428,8 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
     for l, layer in enumerate(layers, start=1):
         lines = []
         for k, name in enumerate(names[l]):
-            terms = " + ".join(f"{outs[l - 1][j]:.4g}·{layer.W[j, k]:.4g}" for j in range(sizes[l - 1]))
-            bias = f" + {layer.b[k]:.4g}" if layer.b is not None else ""
+            terms = " + ".join(f"{_f(outs[l - 1][j])}·{_f(layer.W[j, k])}" for j in range(sizes[l - 1]))
+            bias = f" + {_f(layer.b[k])}" if layer.b is not None else ""
             lines.append(f"z_{name} = {terms}{bias} = {_n(layer.net[0, k])}")
             lines.append(f"o_{name} = {net.activations[l - 1]!r}(z_{name}) = {_n(layer.out[0, k])}")
         stages.append(Stage("forward", l, f"Forward pass, layer {l}: z = o·W + b, o = f(z)", lines,
@@ -423,7 +437,7 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
                             {"net": layer.net[0], "out": layer.out[0]}))
     o = outs[-1]
     if net.loss_function.name == "half_sse":
-        formula = "E = ½·Σ(t − o)² = ½·(" + " + ".join(f"({t[k]:.4g} − {o[k]:.4g})²" for k in range(len(o))) + ")"
+        formula = "E = ½·Σ(t − o)² = ½·(" + " + ".join(f"({_f(t[k])} − {_f(o[k])})²" for k in range(len(o))) + ")"
     else:
         formula = f"E = {net.loss_function!r}(o, t)"
     stages.append(Stage("loss", L, "Loss: how far the outputs are from the targets", [f"{formula} = {_n(trace.loss)}"],
@@ -438,11 +452,11 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
                 continue
             slope = float(f.derivative(layer.net[0, k], layer.out[0, k]))
             if l == L:
-                lines.append(f"δ_{name} = ∂E/∂o·f′(z) = {dE_do[k]:.4g}·{slope:.4g} = {_n(layer.delta[0, k])}")
+                lines.append(f"δ_{name} = ∂E/∂o·f′(z) = {_f(dE_do[k])}·{_f(slope)} = {_n(layer.delta[0, k])}")
             else:
                 nxt = layers[l]
-                terms = " + ".join(f"{nxt.delta[0, m]:.4g}·{nxt.W[k, m]:.4g}" for m in range(sizes[l + 1]))
-                lines.append(f"δ_{name} = (Σ δ·w)·f′(z) = ({terms})·{slope:.4g} = {_n(layer.delta[0, k])}")
+                terms = " + ".join(f"{_f(nxt.delta[0, m])}·{_f(nxt.W[k, m])}" for m in range(sizes[l + 1]))
+                lines.append(f"δ_{name} = (Σ δ·w)·f′(z) = ({terms})·{_f(slope)} = {_n(layer.delta[0, k])}")
         if l == L:
             stages.append(Stage("output delta", l, "Output deltas: δ = ∂E/∂o · f′(z)", lines,
                                 _nodes(L, sizes[L]) | {("loss",)}, _nodes(L, sizes[L]), {"delta": layer.delta[0]}))
@@ -452,7 +466,7 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
                                 _nodes(l, sizes[l]), {"delta": layer.delta[0]}))
     for l in range(L, 0, -1):
         layer = layers[l - 1]
-        lines = [f"∂E/∂w_{names[l - 1][j]}{names[l][k]} = o·δ = {outs[l - 1][j]:.4g}·{layer.delta[0, k]:.4g} = "
+        lines = [f"∂E/∂w_{names[l - 1][j]}{names[l][k]} = o·δ = {_f(outs[l - 1][j])}·{_f(layer.delta[0, k])} = "
                  f"{_n(layer.grad_W[j, k])}" for j, k in np.ndindex(layer.W.shape)]
         if layer.grad_b is not None:
             lines += [f"∂E/∂b_{names[l][k]} = δ = {_n(layer.grad_b[k])}" for k in range(sizes[l])]
@@ -462,11 +476,11 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
     previous = previous_steps or [np.zeros_like(layer.W) for layer in layers]
     for l in range(L, 0, -1):
         layer, prev = layers[l - 1], _to_numpy_array(previous[l - 1])
-        lines = [f"Δw_{names[l - 1][j]}{names[l][k]} = −{trace.lr:g}·{layer.grad_W[j, k]:.4g} + {trace.momentum:g}·"
-                 f"{prev[j, k]:.4g} = {layer.delta_W[j, k]:.4g};  w: {layer.W[j, k]:.4g} → {_n(layer.new_W[j, k])}"
+        lines = [f"Δw_{names[l - 1][j]}{names[l][k]} = −{trace.lr:g}·{_f(layer.grad_W[j, k])} + {trace.momentum:g}·"
+                 f"{_f(prev[j, k])} = {_n(layer.delta_W[j, k], 4)};  w: {_n(layer.W[j, k], 4)} → {_n(layer.new_W[j, k])}"
                  for j, k in np.ndindex(layer.W.shape)]
         if layer.delta_b is not None:
-            lines += [f"b_{names[l][k]}: {layer.b[k]:.4g} → {_n(layer.new_b[k])}" for k in range(sizes[l])]
+            lines += [f"b_{names[l][k]}: {_n(layer.b[k], 4)} → {_n(layer.new_b[k])}" for k in range(sizes[l])]
         elif layer.b is not None:
             lines.append("the biases stay fixed")
         biases = _nodes(l, sizes[l]) if layer.delta_b is not None else set()
@@ -581,30 +595,30 @@ class BackpropStepper(_FigureWidget):
     def _diagram_text(self):
         known, layers = self._known(), [_to_numpy(layer) for layer in self.trace.layers]
         x, t = _to_numpy_array(self.trace.X)[0], _to_numpy_array(self.trace.T)[0]
-        node_text = [[f"x = {v:.4g}" for v in x]]
+        node_text = [[f"x = {_n(v, 4)}" for v in x]]
         for l, layer in enumerate(layers, start=1):
             column = []
             for k in range(layer.W.shape[1]):
                 lines = []
                 if layer.b is not None:
                     changed = ("update", l) in known and layer.delta_b is not None
-                    lines.append(f"b = {layer.b[k]:.4g}" + (f" → {layer.new_b[k]:.4g}" if changed else ""))
+                    lines.append(f"b = {_n(layer.b[k], 4)}" + (f" → {_n(layer.new_b[k], 4)}" if changed else ""))
                 if ("forward", l) in known:
-                    lines += [f"z = {layer.net[0, k]:.4g}", f"o = {layer.out[0, k]:.4g}"]
+                    lines += [f"z = {_n(layer.net[0, k], 4)}", f"o = {_n(layer.out[0, k], 4)}"]
                 if ("delta", l) in known:
-                    lines.append(f"δ = {layer.delta[0, k]:.4g}")
+                    lines.append(f"δ = {_n(layer.delta[0, k], 4)}")
                 if l == len(layers):
-                    lines.append(f"t = {t[k]:.4g}")
+                    lines.append(f"t = {_n(t[k], 4)}")
                 column.append("\n".join(lines))
             node_text.append(column)
         edge_text = []
         for l, layer in enumerate(layers, start=1):
             def label(j, k, layer=layer, l=l):
                 if ("update", l) in known:
-                    return f"{layer.W[j, k]:.4g} → {layer.new_W[j, k]:.4g}"
+                    return f"{_n(layer.W[j, k], 4)} → {_n(layer.new_W[j, k], 4)}"
                 if ("gradient", l) in known:
-                    return f"{layer.W[j, k]:.4g}\n∂E/∂w = {layer.grad_W[j, k]:.3g}"
-                return f"{layer.W[j, k]:.4g}"
+                    return f"{_n(layer.W[j, k], 4)}\n∂E/∂w = {_n(layer.grad_W[j, k], 3)}"
+                return f"{_n(layer.W[j, k], 4)}"
             edge_text.append([[label(j, k) for k in range(layer.W.shape[1])] for j in range(layer.W.shape[0])])
         return node_text, edge_text
 

@@ -408,3 +408,77 @@ def test_rise_slideshow_reaches_the_live_explorer(page, lab):
     wait_for_change(lambda: widget_image(explorer), before)
     screenshot(page, "rise_01_explorer_after_slider")
     assert float(slider.locator(".widget-readout").inner_text()) > float(readout)
+
+
+# What the learner feels: input event to new image shown, for single moves and after a fast drag.
+WATCH_IMAGE = """img => {
+    window.bpInputs = []; window.bpShown = [];
+    document.addEventListener("keydown", () => window.bpInputs.push(performance.now()), true);
+    img.addEventListener("load", () => requestAnimationFrame(() => window.bpShown.push(performance.now())));
+}"""
+IMAGE_DIGEST = """async img => {
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), b => b.toString(16)).join("");
+}"""
+MOVES = 20
+
+
+def shown_count(page):
+    return page.evaluate("window.bpShown.length")
+
+
+def wait_until_settled(page, quiet=1.0, timeout=30):
+    """Wait until no new image has been shown for ``quiet`` seconds; return how many were shown."""
+    deadline, count, since = time.monotonic() + timeout, shown_count(page), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = shown_count(page)
+        if now != count:
+            count, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return count
+    raise AssertionError(f"the explorer's image kept changing for {timeout} s")
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def test_descent_slider_latency_in_the_browser(page, lab):
+    run_notebook(page, lab, "gradient_descent")
+    explorer = page.locator(TOP_WIDGETS, has=page.locator("label:text-is('α learning rate')")).first
+    explorer.scroll_into_view_if_needed()
+    img = explorer.locator("img").first
+    img.evaluate(WATCH_IMAGE)
+    slider = explorer.locator(".widget-slider", has=page.locator("label:text-is('α learning rate')"))
+    handle, readout = slider.locator(".noUi-handle").first, slider.locator(".widget-readout")
+    handle.focus()
+    latencies, seen = [], {}   # ms from each key press to the next image shown; image digest per α readout
+    for move in range(MOVES):
+        count = shown_count(page)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"window.bpShown.length > {count}", timeout=30_000)
+        latencies.append(page.evaluate(f"window.bpShown[{count}] - window.bpInputs[{move}]"))
+        assert wait_until_settled(page, quiet=0.3) == count + 1, "one move, one new image"
+        seen[readout.inner_text()] = img.evaluate(IMAGE_DIGEST)
+    assert len(seen) == MOVES, "every move gave a new α"
+    # a fast drag back: then the image shown must be the one for the last α, whatever was skipped
+    inputs = page.evaluate("window.bpInputs.length")
+    for _ in range(MOVES // 2):
+        page.keyboard.press("ArrowLeft")
+    drag_ended = page.evaluate("window.bpInputs[window.bpInputs.length - 1]")
+    wait_until_settled(page)
+    final_readout = readout.inner_text()
+    assert page.evaluate("window.bpInputs.length") == inputs + MOVES // 2
+    assert final_readout in seen and img.evaluate(IMAGE_DIGEST) == seen[final_readout], "a stale frame after the drag"
+    after_drag = page.evaluate("window.bpShown[window.bpShown.length - 1]") - drag_ended
+    screenshot(page, "descent_explorer_latency")
+    figures = {"moves": MOVES, "median_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
+               "max_ms": max(latencies), "drag_end_to_final_image_ms": after_drag, "latencies_ms": latencies}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "descent_latency.json").write_text(json.dumps(figures, indent=1))
+    print(f"\nα slider, input to new image in the browser: median {figures['median_ms']:.0f} ms, "
+          f"95th percentile {figures['p95_ms']:.0f} ms, max {figures['max_ms']:.0f} ms; "
+          f"end of a {MOVES // 2}-step drag to its final image {after_drag:.0f} ms")
+    assert figures["median_ms"] <= 150, f"input to new image: median {figures['median_ms']:.0f} ms, target ≤ 150 ms"

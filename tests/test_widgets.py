@@ -9,6 +9,11 @@ import pytest
 
 matplotlib.use("Agg")
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from bpcourse import plots  # noqa: E402
+from bpcourse.canvas import TextCachingCanvas  # noqa: E402
 from bpcourse.examples import example_222, example_2321  # noqa: E402
 from bpcourse.nn import Network  # noqa: E402
 from bpcourse.training import TrainingDiverged  # noqa: E402
@@ -65,6 +70,39 @@ def test_divergence_is_reported_and_the_plot_is_not_empty():
     assert "Diverged" in explorer.message.value and "DIVERGED" in [t.get_text() for t in explorer.ax_path.texts]
     assert explorer.ax_path.images and len(path_line(explorer).get_xdata()) >= 1   # surface and start still drawn
     save(explorer, "widget_descent_diverged.png")
+
+
+def test_status_line_is_shown_once_under_the_controls():
+    explorer = DescentExplorer("rosenbrock")
+    explorer.lr.value = 1.0
+    assert explorer.message.value.count("Diverged:") == 1
+    assert not [t for t in explorer.figure.findobj(Text) if "Diverged:" in t.get_text()]   # not again in the figure
+
+
+def test_loss_axis_keeps_the_steps_asked_for_and_redraws_when_they_change():
+    explorer = DescentExplorer("rosenbrock")
+    explorer.lr.value = 1.0   # runs off after one step: the axis still spans the 50 steps asked for
+    assert explorer.path.taken == 1 and explorer.ax_loss.get_xlim() == (-2.5, 52.5)
+    explorer.steps.value = 80
+    fresh = DescentExplorer("rosenbrock", steps=80)
+    fresh.lr.value = 1.0
+    assert explorer.ax_loss.get_xlim() == fresh.ax_loss.get_xlim() == (-4.0, 84.0)
+    assert explorer.image.value == fresh.image.value   # the kept background was drawn again for the new steps
+
+
+def test_frames_are_the_same_as_without_the_text_cache(monkeypatch):
+    cached = [BackpropStepper(*example_2321()), DescentExplorer("valley")]
+    monkeypatch.setattr(plots, "TextCachingCanvas", FigureCanvasAgg)
+    plain = [BackpropStepper(*example_2321()), DescentExplorer("valley")]
+    assert not isinstance(plain[0].renderer.canvas, TextCachingCanvas)
+    for _ in range(12):
+        for stepper in (cached[0], plain[0]):
+            stepper.next()
+        assert cached[0].image.value == plain[0].image.value
+    for momentum in (0.3, 0.6, 0.9):
+        for explorer in (cached[1], plain[1]):
+            explorer.momentum.value = momentum
+        assert cached[1].image.value == plain[1].image.value
 
 
 def test_switching_function_takes_its_suggested_settings():
@@ -208,6 +246,16 @@ def test_stepper_shows_the_numbers_and_highlights():
         stepper.next()   # loss, output δ, hidden δ, gradient 2, gradient 1
     assert stepper.stage.kind == "gradient" and "0.000438568" in stepper.panel.value  # ∂E/∂w1
     save(stepper, "widget_stepper_222_gradient.png")
+
+
+def test_stepper_writes_negative_factors_in_parentheses_with_a_real_minus():
+    stepper = BackpropStepper(*example_2321())
+    lines = [line for stage in walk(stepper) for line in stage.lines]
+    assert not [line for line in lines if "-" in line]   # no hyphen for a minus
+    delta = next(s for s in stepper.stage_lists[0] if s.kind == "hidden delta" and s.layer == 1).values["delta"][0]
+    gradient = next(s for s in stepper.stage_lists[0] if s.kind == "gradient" and s.layer == 1).values["grad_W"][0, 0]
+    assert delta < 0 and gradient < 0
+    assert f"∂E/∂w_13 = o·δ = 0.6·(−{-delta:.4g}) = −{-gradient:.6g}" in lines   # 0.6·(−0.008655), not 0.6·-0.008655
 
 
 def test_stepper_goes_on_to_the_next_update_and_back():
