@@ -84,6 +84,26 @@ def descend(surface, start=None, lr=None, momentum=None, steps=50):
     return DescentPath(np.array(points), np.array(losses), lr, momentum, steps, blew_up, width)
 
 
+def sign_table(surface, moves, lr):
+    """Article 000's table of signs, computed: for each ``moves`` = {name: w before} on a curve,
+    one step Δw = −α·E′(w) and the rows (name, w before, w after, Δw, sign of Δw, sign of E′(w)).
+
+    >>> from bpcourse.surfaces import get_surface
+    >>> sign_table(get_surface("parabola"), {"1 ⇒ 2": -1.0}, lr=0.25)
+    [('1 ⇒ 2', -1.0, -0.5, 0.5, '+', '−')]
+    """
+    rows = []
+    for name, w in moves.items():
+        slope = float(np.asarray(surface.grad(w), dtype=float).ravel()[0])
+        after = w - lr * slope
+        rows.append((name, float(w), after, after - w, _sign(after - w), _sign(slope)))
+    return rows
+
+
+def _sign(x):
+    return "+" if x > 0 else "−" if x < 0 else "0"
+
+
 def regime(path, surface=None):
     """How a run ended, as one word: ``"diverged"``, ``"converged"``, ``"oscillating"`` (the last
     steps alternate in direction: each jumps over the minimum), ``"at_minimum"`` (still moving,

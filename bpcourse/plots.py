@@ -360,9 +360,10 @@ def _levels(Z, count=20):
     return np.unique(np.quantile(Z[np.isfinite(Z)], np.linspace(0, 1, count)))
 
 
-def surface_plot(surface, *, paths=None, ax=None, resolution=200, title=None):
+def surface_plot(surface, *, paths=None, ax=None, resolution=200, title=None, domain=None):
     """A 1-D error curve or the contour plot of a 2-D loss surface (``surface`` as in
-    :mod:`bpcourse.surfaces`), its minima starred, with ``paths`` = {label: (points, losses)}.
+    :mod:`bpcourse.surfaces`), its minima starred, with ``paths`` = {label: (points, losses)},
+    over ``domain`` (default: the surface's).
 
     >>> from bpcourse.surfaces import get_surface
     >>> ax = surface_plot(get_surface("valley"), ax=new_figure()[1])
@@ -370,7 +371,7 @@ def surface_plot(surface, *, paths=None, ax=None, resolution=200, title=None):
     ('w1', 'w2')
     """
     ax = _axes(ax)
-    (lo, hi), *rest = surface.domain
+    (lo, hi), *rest = surface.domain if domain is None else domain
     if surface.dim == 1:
         w = np.linspace(lo, hi, resolution * 2)
         ax.plot(w, surface.f(w), color=PALETTE["black"], lw=2.2)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from bpcourse.descent import descend, describe, regime
+from bpcourse.descent import descend, describe, regime, sign_table
 from bpcourse.surfaces import get_surface
 from bpcourse.update import momentum_update
 
@@ -96,3 +96,10 @@ def test_too_much_momentum_swings_past_the_minima():
 def test_diverging_run_is_told_to_use_a_smaller_rate():
     kind, text = _advice("parabola", start=(1.5,), lr=1.1, momentum=0.0, steps=10)
     assert kind == "diverged" and "smaller one" in text
+
+
+def test_sign_table_step_goes_against_the_slope():
+    s = get_surface("parabola")
+    rows = sign_table(s, {"1 ⇒ 2": -1.2, "3 ⇒ 4": 1.5}, lr=0.25)
+    assert [(r[4], r[5]) for r in rows] == [("+", "−"), ("−", "+")]   # the signs of Δw and of ∂E/∂w always differ
+    assert rows[0][2] == pytest.approx(-0.6) and rows[1][3] == pytest.approx(-0.75)   # w − 0.25·2w = w/2
