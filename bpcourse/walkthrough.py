@@ -44,7 +44,7 @@ def first_step_rows(trace, names):
     >>> from bpcourse.plots import neuron_names
     >>> ex = example_2321(); trace = ex.net.copy().step(ex.X, ex.T, ex.lr, ex.momentum)
     >>> name, O, d, source, course, new = first_step_rows(trace, neuron_names(ex.net.sizes))[0]
-    >>> name, abs(source - course) < 1e-15
+    >>> name, bool(abs(source - course) < 1e-15)
     ('w78', True)
     """
     X = to_numpy(trace.X)
@@ -67,7 +67,7 @@ def second_step_rows(second, first, names):
     >>> ex = example_2321(); net = ex.net.copy()
     >>> first = net.step(ex.X, ex.T, ex.lr, ex.momentum); second = net.step(ex.X, ex.T, ex.lr, ex.momentum)
     >>> name, grad, gradient_term, momentum_term, change, new = second_step_rows(second, first, neuron_names(net.sizes))[0]
-    >>> name, abs(gradient_term + momentum_term - change) < 1e-15
+    >>> name, bool(abs(gradient_term + momentum_term - change) < 1e-15)
     ('w78', True)
     """
     rows = []
