@@ -147,7 +147,9 @@ def describe(path, surface=None):
     if kind == "diverged":
         return f"Diverged: each step overshoots further, E grew from {E0:.4g} to {E:.4g} in {path.taken} steps. {smaller}"
     if kind == "converged":
-        return f"Converged to w = {_point(w)} with E = {E:.4g} after {path.taken} steps.{_which_minimum(path, surface)}"
+        elsewhere = _global_elsewhere(path, surface)
+        local = f" This is a local minimum; {elsewhere}." if elsewhere else ""
+        return f"Converged to w = {_point(w)} with E = {E:.4g} after {path.taken} steps.{local}"
     moving = f"Still moving after {path.taken} steps: E fell from {E0:.4g} to {E:.4g} at w = {_point(w)}."
     if kind == "oscillating":
         less = " or less momentum γ" if path.momentum > 0 else ""
@@ -155,9 +157,10 @@ def describe(path, surface=None):
                 f"A smaller learning rate α{less} would go in without overshooting.")
     if kind == "at_minimum":
         minimum = np.asarray(surface.minima[_nearest_minimum(path, surface)], dtype=float)
+        elsewhere = _global_elsewhere(path, surface)
+        settle = f"more steps only settle it there; {elsewhere}." if elsewhere else "nothing to change, more steps settle it."
         return (f"{moving} It is already at the {_minimum_name(path, surface)} minimum {_point(minimum)} "
-                f"(off by {np.linalg.norm(w - minimum):.2g}): nothing to change, more steps only settle it."
-                f"{_which_minimum(path, surface)}")
+                f"(off by {np.linalg.norm(w - minimum):.2g}): {settle}")
     if kind == "swinging":
         minima = "minimum" if len(getattr(surface, "minima", [])) == 1 else "minima"
         return (f"{moving} Momentum γ = {path.momentum:.3g} carries it back and forth past the {minima}; "
@@ -187,12 +190,11 @@ def _minimum_name(path, surface):
     return "global" if _nearest_minimum(path, surface) == 0 else "local"
 
 
-def _which_minimum(path, surface):
-    """A pointer to the global minimum when the run sits in a local one."""
+def _global_elsewhere(path, surface):
+    """Where the global minimum is, when the run sits in a local one; else ""."""
     if surface is None or len(getattr(surface, "minima", [])) < 2 or _nearest_minimum(path, surface) in (None, 0):
         return ""
-    return (f" This is a local minimum; the global one is at {_point(surface.minima[0])} "
-            f"(momentum or another start can reach it).")
+    return f"the global one is at {_point(surface.minima[0])} (momentum or another start can reach it)"
 
 
 def _has_converged(path, surface):

@@ -103,3 +103,12 @@ def test_sign_table_step_goes_against_the_slope():
     rows = sign_table(s, {"1 ⇒ 2": -1.2, "3 ⇒ 4": 1.5}, lr=0.25)
     assert [(r[4], r[5]) for r in rows] == [("+", "−"), ("−", "+")]   # the signs of Δw and of ∂E/∂w always differ
     assert rows[0][2] == pytest.approx(-0.6) and rows[1][3] == pytest.approx(-0.75)   # w − 0.25·2w = w/2
+
+
+def test_run_settling_in_a_local_minimum_is_pointed_to_the_global_one():
+    s = get_surface("two_minima")
+    path = descend(s, start=(1.3,), lr=0.03, momentum=0.0, steps=5)
+    assert regime(path, s) == "at_minimum"
+    text = describe(path, s)
+    assert "already at the local minimum" in text and f"global one is at {s.minima[0][0]:.4g}" in text
+    assert "nothing to change" not in text
