@@ -15,6 +15,7 @@ from .update import momentum_update
 
 ESCAPE = 100.0   # a point this many domain widths away from the domain has run off
 TOLERANCE = 1e-6  # |∇E| and |Δw| below this (relative to the domain width): converged
+NEAR = 0.01       # a point closer than this many domain widths from a known minimum is at it
 
 
 @dataclass
@@ -83,33 +84,117 @@ def descend(surface, start=None, lr=None, momentum=None, steps=50):
     return DescentPath(np.array(points), np.array(losses), lr, momentum, steps, blew_up, width)
 
 
+def sign_table(surface, moves, lr):
+    """Article 000's table of signs, computed: for each ``moves`` = {name: w before} on a curve,
+    one step Δw = −α·E′(w) and the rows (name, w before, w after, Δw, sign of Δw, sign of E′(w)).
+
+    >>> from bpcourse.surfaces import get_surface
+    >>> sign_table(get_surface("parabola"), {"1 ⇒ 2": -1.0}, lr=0.25)
+    [('1 ⇒ 2', -1.0, -0.5, 0.5, '+', '−')]
+    """
+    rows = []
+    for name, w in moves.items():
+        slope = float(np.asarray(surface.grad(w), dtype=float).ravel()[0])
+        after = w - lr * slope
+        rows.append((name, float(w), after, after - w, _sign(after - w), _sign(slope)))
+    return rows
+
+
+def _sign(x):
+    return "+" if x > 0 else "−" if x < 0 else "0"
+
+
+def regime(path, surface=None):
+    """How a run ended, as one word: ``"diverged"``, ``"converged"``, ``"oscillating"`` (the last
+    steps alternate in direction: each jumps over the minimum), ``"at_minimum"`` (still moving,
+    but within ``NEAR`` domain widths of a known minimum of ``surface``), ``"swinging"``
+    (momentum carries it back and forth) or ``"crawling"`` (the steps still go one way).
+
+    >>> from bpcourse.surfaces import get_surface
+    >>> s = get_surface("parabola")
+    >>> [regime(descend(s, lr=lr, momentum=0.0, steps=10), s) for lr in (0.02, 0.5, 0.85, 1.1)]
+    ['crawling', 'converged', 'oscillating', 'diverged']
+    """
+    if path.diverged:
+        return "diverged"
+    if _has_converged(path, surface):
+        return "converged"
+    turns = _turns(path)
+    if len(turns) >= 3 and turns[-3:].all():
+        return "oscillating"
+    if _nearest_minimum(path, surface) is not None:
+        return "at_minimum"
+    if path.momentum > 0 and turns.sum() >= 2:
+        return "swinging"
+    return "crawling"
+
+
 def describe(path, surface=None):
-    """One plain sentence on how a run ended: diverged, reached a minimum (which one, given a
-    surface with ``minima``), or still moving.
+    """One plain sentence on how a run ended (its :func:`regime`) and the advice that fits it:
+    a smaller α when it diverges or each step overshoots, nothing to change at a minimum, less
+    momentum when it swings, a larger α or momentum only when it crawls.
 
     >>> from bpcourse.surfaces import get_surface
     >>> s = get_surface("parabola")
     >>> describe(descend(s, lr=1.5, steps=10), s)[:8]
     'Diverged'
     """
-    E0, E = path.losses[0], path.losses[-1]
-    if path.blew_up:
-        return (f"Diverged: after step {path.taken} the next point runs off (towards infinity). "
-                f"The learning rate α = {path.lr:.3g} is too large here; try a smaller one.")
-    if path.diverged:
-        return (f"Diverged: each step overshoots further, E grew from {E0:.4g} to {E:.4g} in {path.taken} steps. "
-                f"The learning rate α = {path.lr:.3g} is too large here; try a smaller one.")
-    w = path.points[-1]
-    if _has_converged(path, surface):
-        minima = [np.asarray(m, dtype=float) for m in getattr(surface, "minima", [])]
-        which = ""
-        if len(minima) > 1 and np.linalg.norm(w - minima[0]) > 0.05 * path.width:
-            nearest = min(range(len(minima)), key=lambda i: np.linalg.norm(w - minima[i]))
-            if np.linalg.norm(w - minima[nearest]) < 0.05 * path.width:
-                which = f" This is a local minimum; the global one is at {_point(minima[0])}."
-        return f"Converged to w = {_point(w)} with E = {E:.4g} after {path.taken} steps.{which}"
-    return (f"Still moving after {path.taken} steps: E fell from {E0:.4g} to {E:.4g} at w = {_point(w)}. "
-            f"More steps, a larger learning rate or momentum would get further.")
+    E0, E, w = path.losses[0], path.losses[-1], path.points[-1]
+    kind = regime(path, surface)
+    smaller = f"The learning rate α = {path.lr:.3g} is too large here; try a smaller one."
+    if kind == "diverged" and path.blew_up:
+        return f"Diverged: after step {path.taken} the next point runs off (towards infinity). {smaller}"
+    if kind == "diverged":
+        return f"Diverged: each step overshoots further, E grew from {E0:.4g} to {E:.4g} in {path.taken} steps. {smaller}"
+    if kind == "converged":
+        elsewhere = _global_elsewhere(path, surface)
+        local = f" This is a local minimum; {elsewhere}." if elsewhere else ""
+        return f"Converged to w = {_point(w)} with E = {E:.4g} after {path.taken} steps.{local}"
+    moving = f"Still moving after {path.taken} steps: E fell from {E0:.4g} to {E:.4g} at w = {_point(w)}."
+    if kind == "oscillating":
+        less = " or less momentum γ" if path.momentum > 0 else ""
+        return (f"{moving} The steps alternate in direction: each jumps over the minimum to the other side. "
+                f"A smaller learning rate α{less} would go in without overshooting.")
+    if kind == "at_minimum":
+        minimum = np.asarray(surface.minima[_nearest_minimum(path, surface)], dtype=float)
+        elsewhere = _global_elsewhere(path, surface)
+        settle = f"more steps only settle it there; {elsewhere}." if elsewhere else "nothing to change, more steps settle it."
+        return (f"{moving} It is already at the {_minimum_name(path, surface)} minimum {_point(minimum)} "
+                f"(off by {np.linalg.norm(w - minimum):.2g}): {settle}")
+    if kind == "swinging":
+        minima = "minimum" if len(getattr(surface, "minima", [])) == 1 else "minima"
+        return (f"{moving} Momentum γ = {path.momentum:.3g} carries it back and forth past the {minima}; "
+                f"less momentum (or more steps) would let it settle.")
+    return f"{moving} The steps still go one way: more steps, a larger learning rate or momentum would get further."
+
+
+def _turns(path):
+    """For each pair of consecutive steps: True where the second goes against the first."""
+    steps = np.diff(path.points, axis=0)
+    return np.einsum("ij,ij->i", steps[:-1], steps[1:]) < 0
+
+
+def _nearest_minimum(path, surface):
+    """Index of the known minimum within ``NEAR`` domain widths of the last point, else None."""
+    minima = [np.asarray(m, dtype=float) for m in getattr(surface, "minima", [])]
+    if not minima:
+        return None
+    distances = [np.linalg.norm(path.points[-1] - m) for m in minima]
+    nearest = int(np.argmin(distances))
+    return nearest if distances[nearest] < NEAR * path.width else None
+
+
+def _minimum_name(path, surface):
+    if len(surface.minima) == 1:
+        return "only"
+    return "global" if _nearest_minimum(path, surface) == 0 else "local"
+
+
+def _global_elsewhere(path, surface):
+    """Where the global minimum is, when the run sits in a local one; else ""."""
+    if surface is None or len(getattr(surface, "minima", [])) < 2 or _nearest_minimum(path, surface) in (None, 0):
+        return ""
+    return f"the global one is at {_point(surface.minima[0])} (momentum or another start can reach it)"
 
 
 def _has_converged(path, surface):

@@ -182,7 +182,13 @@ class Graph:
 
     def draw(self, values=None, grads=None, *, ax=None, title="Computational graph"):
         """The graph left to right, inputs first: each node shows its operation, its value and (given
-        ``grads``) ∂output/∂node; each edge shows its local derivative (given ``values``)."""
+        ``grads``) ∂output/∂node, e.g. "∂e/∂a = 2"; each edge shows its local derivative (given ``values``).
+
+        >>> g = Graph.from_source_001(); v = g.evaluate(a=2, b=1)
+        >>> ax = g.draw(v, g.reverse_accumulation(v, "e")[0])
+        >>> sorted(t.get_text().splitlines()[-1] for t in ax.texts if "∂" in t.get_text())[:2]
+        ['∂e/∂a = 2', '∂e/∂b = 5']
+        """
         from .plots import FONT, PALETTE, label
         if ax is None:
             import matplotlib.pyplot as plt
@@ -193,6 +199,7 @@ class Graph:
             columns.setdefault(d, []).append(name)
         where = {name: (d, (len(col) - 1) / 2 - i) for d, col in columns.items() for i, name in enumerate(col)}
         local = self.local_derivatives(values) if values is not None else {}
+        output = [n for n in self.nodes if not any(n in node.parents for node in self.nodes.values())][-1]
         boxes = {}
         for name, (x, y) in where.items():
             node = self.nodes[name]
@@ -201,7 +208,7 @@ class Graph:
             if values is not None:
                 text += f"\n= {values[name]:g}"
             if grads is not None:
-                text += f"\n∂/∂{name}: {grads[name]:g}"
+                text += f"\n∂{output}/∂{name} = {grads[name]:g}"
             boxes[name] = ax.text(x, y, text, ha="center", va="center", fontsize=FONT["text"], linespacing=1.3, zorder=2,
                                   bbox={"boxstyle": "round,pad=0.4", "fc": "#F2F2F2", "ec": "black", "lw": 1.2})
         for parent, child in self.edges():

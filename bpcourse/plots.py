@@ -1,5 +1,9 @@
 """Figure helpers for the notebooks and the widgets: plain matplotlib, readable on a projector.
 
+The course's figure style, :data:`STYLE`, is applied when this module is imported (and by
+``import bpcourse`` in a session that draws): opaque white figures with dark text, so a figure
+reads the same in a light and a dark notebook theme, and the Okabe–Ito colour cycle.
+
 Each helper draws on ``ax`` when one is given (the widgets pass their own axes) and otherwise on
 a new pyplot figure; it returns the axes. Colours come from the Okabe–Ito palette, which stays
 distinguishable with the common colour-vision deficiencies; colour maps are ``cividis`` or built
@@ -7,7 +11,9 @@ from that palette. Fonts are large enough for a lecture hall.
 """
 import io
 
+import matplotlib
 import numpy as np
+from cycler import cycler
 from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -27,6 +33,27 @@ LABEL_CLEARANCE = 1.05  # inches from a neuron's centre to a weight label's cent
 FONT = {"title": 15, "label": 13, "tick": 11, "text": 11}
 SURFACE_CMAP = "cividis"
 TWO_CLASS_CMAP = LinearSegmentedColormap.from_list("blue_white_orange", [PALETTE["blue"], "#FFFFFF", PALETTE["orange"]])
+
+
+STYLE = {
+    "figure.facecolor": "white", "figure.edgecolor": "white", "savefig.facecolor": "white", "savefig.edgecolor": "white",
+    "savefig.transparent": False, "axes.facecolor": "white", "legend.facecolor": "white",
+    "text.color": "black", "axes.labelcolor": "black", "axes.edgecolor": "black", "xtick.color": "black",
+    "ytick.color": "black", "axes.prop_cycle": cycler(color=CYCLE),
+}
+
+
+def use_course_style():
+    """Apply :data:`STYLE` to matplotlib: every figure made afterwards has an opaque white
+    background (readable in a dark theme) and draws its lines in the colour-blind-safe palette.
+
+    >>> use_course_style(); matplotlib.rcParams["figure.facecolor"], matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0]
+    ('white', '#0072B2')
+    """
+    matplotlib.rcParams.update(STYLE)
+
+
+use_course_style()
 
 
 def new_figure(nrows=1, ncols=1, figsize=(6.4, 4.8), **kwargs):
@@ -386,9 +413,10 @@ def _levels(Z, count=20):
     return np.unique(np.quantile(Z[np.isfinite(Z)], np.linspace(0, 1, count)))
 
 
-def surface_plot(surface, *, paths=None, ax=None, resolution=200, title=None):
+def surface_plot(surface, *, paths=None, ax=None, resolution=200, title=None, domain=None):
     """A 1-D error curve or the contour plot of a 2-D loss surface (``surface`` as in
-    :mod:`bpcourse.surfaces`), its minima starred, with ``paths`` = {label: (points, losses)}.
+    :mod:`bpcourse.surfaces`), its minima starred, with ``paths`` = {label: (points, losses)},
+    over ``domain`` (default: the surface's).
 
     >>> from bpcourse.surfaces import get_surface
     >>> ax = surface_plot(get_surface("valley"), ax=new_figure()[1])
@@ -396,7 +424,7 @@ def surface_plot(surface, *, paths=None, ax=None, resolution=200, title=None):
     ('w1', 'w2')
     """
     ax = _axes(ax)
-    (lo, hi), *rest = surface.domain
+    (lo, hi), *rest = surface.domain if domain is None else domain
     if surface.dim == 1:
         w = np.linspace(lo, hi, resolution * 2)
         ax.plot(w, surface.f(w), color=PALETTE["black"], lw=2.2)

@@ -50,7 +50,8 @@ _SIGN_D3 = "follows from the sign slip in δ3"
 
 ERRATA_2321 = {
     "I6": _ROUNDED_OUTPUTS,
-    "I7": _ROUNDED_OUTPUTS,
+    "I7": _ROUNDED_OUTPUTS + "; from those, O3·w37 + O4·w47 + O5·w57 = 0.52·0.34 + 0.86·1.05 + 0.39·3.1 = 2.2888, "
+          "and the printed 2.288 cuts it off after three decimals instead of rounding it (2.289)",
     "I8": _ROUNDED_I8,
     "O8": _ROUNDED_I8,
     "d8": "rounding carried through: computed from the rounded O8 = 0.551",

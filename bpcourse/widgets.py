@@ -39,7 +39,7 @@ from .plots import (
 from .surfaces import SURFACES, get_surface
 from .training import History, TrainingDiverged
 
-MESSAGE_COLOURS = {"info": "#333333", "good": PALETTE["green"], "bad": PALETTE["vermillion"]}
+MESSAGE_COLOURS = {"info": "var(--jp-content-font-color1, #333333)", "good": PALETTE["green"], "bad": PALETTE["vermillion"]}
 
 
 class _FigureWidget:

@@ -101,3 +101,26 @@ def test_saturated_cross_entropy_stays_finite():
     o, t = np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]])
     assert np.isfinite(get_loss("cross_entropy").value(o, t))
     assert np.isfinite(get_loss("binary_cross_entropy").value(o, t))
+
+
+def test_mse_is_the_mean_over_samples_so_repeating_the_data_keeps_it():
+    from bpcourse.losses import MSE
+    from bpcourse.nn import Network
+    o, t = np.array([[0.9], [0.2], [0.7], [0.4]]), np.array([[0.5], [0.6], [1.0], [0.0]])
+    assert MSE().value(o, t) == pytest.approx(((t - o) ** 2).sum() / 4)
+    assert MSE().value(np.vstack([o, o]), np.vstack([t, t])) == pytest.approx(MSE().value(o, t))
+    net = Network([1, 1], "identity", "mse", weights=[[[1.0]]], biases=[[0.0]])
+    assert net.loss(o, t) == pytest.approx(np.mean((t - o) ** 2))   # the network's loss: mean over samples
+
+
+def test_squared_error_classifier_crawls_from_a_confidently_wrong_start():
+    from bpcourse.datasets import two_moons
+    from bpcourse.nn import Network
+    X, T = two_moons(200, seed=0)
+    accuracy = {}
+    for loss in ("mse", "binary_cross_entropy"):
+        net = Network([2, 1], "sigmoid", loss, weights=[[[-4.0], [6.0]]], biases=[[3.0]])
+        accuracy[loss] = net.train(X, T, lr=0.5, epochs=300, batch_size=None, progress=False).accuracy
+    assert accuracy["mse"][0] == accuracy["binary_cross_entropy"][0] < 0.2            # same wrong start
+    assert accuracy["binary_cross_entropy"][49] - accuracy["mse"][49] > 0.4           # after 50 epochs
+    assert accuracy["mse"][-1] < 0.6 < 0.8 < accuracy["binary_cross_entropy"][-1]      # after 300

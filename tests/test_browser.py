@@ -482,3 +482,70 @@ def test_descent_slider_latency_in_the_browser(page, lab):
           f"95th percentile {figures['p95_ms']:.0f} ms, max {figures['max_ms']:.0f} ms; "
           f"end of a {MOVES // 2}-step drag to its final image {after_drag:.0f} ms")
     assert figures["median_ms"] <= 150, f"input to new image: median {figures['median_ms']:.0f} ms, target ≤ 150 ms"
+
+
+# ---- dark theme ---------------------------------------------------------------------------------
+def luminance(rgb):
+    """Relative luminance (WCAG 2) of sRGB pixels with channels 0 … 255; the last axis holds R, G, B."""
+    import numpy as np
+    c = np.asarray(rgb, dtype=float)[..., :3] / 255
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return c @ [0.2126, 0.7152, 0.0722]
+
+
+def contrast(a, b):
+    """WCAG contrast ratio of two luminances: 1 (none) … 21 (black on white)."""
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def figure_contrast(png):
+    """How a figure reads as shown on the page (``png``: an element screenshot, the page behind it
+    composited in): the contrast between its background (the median of its border pixels) and its
+    ink (the darkest or the lightest 0.5 % of its pixels, whichever differs more from the background)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+    L = luminance(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")))
+    border = np.concatenate([L[:3].ravel(), L[-3:].ravel(), L[:, :3].ravel(), L[:, -3:].ravel()])
+    background = float(np.median(border))
+    dark, light = np.quantile(L, [0.005, 0.995])
+    return background, max(contrast(background, dark), contrast(background, light))
+
+
+def set_theme(page, theme):
+    """Settings ▸ Theme ▸ ``theme`` through the menus; waits until the page has switched."""
+    page.click(".lm-MenuBar-itemLabel:text-is('Settings')")
+    page.click(".lm-Menu-itemLabel:text-is('Theme')")
+    page.click(f".lm-Menu-itemLabel:text-is('{theme}')")
+    light = "false" if "Dark" in theme else "true"
+    page.wait_for_selector(f'body[data-jp-theme-light="{light}"]', state="attached", timeout=30_000)
+
+
+def test_figures_are_readable_in_the_dark_theme(page, lab):
+    """JupyterLab Dark: every stored figure of every notebook keeps its own light background, so its
+    dark lines and text never sit on the dark page (contrast of at least 4.5, WCAG's level for text)."""
+    open_notebook(page, lab, NOTEBOOKS[0].name)
+    set_theme(page, "JupyterLab Dark")
+    unreadable = []
+    try:
+        for path in NOTEBOOKS:
+            open_notebook(page, lab, path.name)
+            page_colour = page.evaluate("getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor")
+            rgb = [int(v) for v in re.findall(r"\d+", page_colour)[:3]]
+            assert luminance(rgb) < 0.1, f"{path.stem}: the page is not dark ({page_colour})"
+            figures = page.locator(".jp-OutputArea-output img")
+            assert figures.count() >= stored_outputs(path)["figures"]
+            for i in range(figures.count()):
+                figure = figures.nth(i)
+                figure.scroll_into_view_if_needed()
+                background, ratio = figure_contrast(figure.screenshot())
+                if ratio < 4.5 or background < 0.5:
+                    unreadable.append(f"{path.stem} figure {i + 1}: background luminance {background:.2f}, contrast {ratio:.1f}")
+                if i == 0:
+                    screenshot(page, f"dark_{path.stem}")
+            if figures.count() == 0:
+                screenshot(page, f"dark_{path.stem}")
+    finally:
+        set_theme(page, "JupyterLab Light")
+    assert not unreadable, "figures not readable in the dark theme:\n" + "\n".join(unreadable)

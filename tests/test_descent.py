@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from bpcourse.descent import descend, describe
+from bpcourse.descent import descend, describe, regime, sign_table
 from bpcourse.surfaces import get_surface
 from bpcourse.update import momentum_update
 
@@ -51,3 +51,64 @@ def test_local_minimum_is_named_as_such():
 def test_bad_arguments_name_themselves(kwargs, word):
     with pytest.raises(ValueError, match=word):
         descend(get_surface("parabola"), **kwargs)
+
+
+def _advice(surface, **kwargs):
+    s = get_surface(surface)
+    path = descend(s, **kwargs)
+    return regime(path, s), describe(path, s)
+
+
+def test_crawling_run_is_told_to_go_faster():
+    kind, text = _advice("parabola", start=(1.5,), lr=0.02, momentum=0.0, steps=10)   # w ← 0.96·w: one way, slowly
+    assert kind == "crawling" and "larger learning rate" in text
+
+
+def test_alternating_steps_are_told_to_use_a_smaller_rate():
+    s = get_surface("parabola")   # w ← (1 − 2α)·w = −0.7·w: the sign flips every step
+    path = descend(s, start=(1.5,), lr=0.85, momentum=0.0, steps=10)
+    assert np.all(np.sign(path.points[1:, 0]) == [(-1) ** t for t in range(1, 11)])
+    assert regime(path, s) == "oscillating"
+    text = describe(path, s)
+    assert "smaller learning rate" in text and "larger" not in text
+
+
+def test_run_already_at_the_global_minimum_is_told_so():
+    s = get_surface("two_minima")
+    path = descend(s, start=(2.0,), lr=0.03, momentum=0.9, steps=100)
+    global_minimum = s.minima[0][0]
+    assert abs(path.points[-1, 0] - global_minimum) < 0.01 and not path.diverged
+    assert regime(path, s) == "at_minimum"
+    text = describe(path, s)
+    assert "already at the global minimum" in text and "larger" not in text and "local" not in text
+
+
+def test_too_much_momentum_swings_past_the_minima():
+    s = get_surface("two_minima")
+    path = descend(s, start=(2.0,), lr=0.03, momentum=0.97, steps=100)
+    w = path.points[:, 0]
+    hump = max(r for r in np.roots([4, 0, -8, 2]).real if r < s.minima[1][0])   # E′ = 4w³ − 8w + 2 = 0 between the dips
+    into_global = np.argmax(w < s.minima[0][0])           # first step past the global minimum
+    assert into_global > 0 and (w[into_global:] > hump).any()   # ... and back over the hump afterwards
+    assert regime(path, s) == "swinging" and "less momentum" in describe(path, s)
+
+
+def test_diverging_run_is_told_to_use_a_smaller_rate():
+    kind, text = _advice("parabola", start=(1.5,), lr=1.1, momentum=0.0, steps=10)
+    assert kind == "diverged" and "smaller one" in text
+
+
+def test_sign_table_step_goes_against_the_slope():
+    s = get_surface("parabola")
+    rows = sign_table(s, {"1 ⇒ 2": -1.2, "3 ⇒ 4": 1.5}, lr=0.25)
+    assert [(r[4], r[5]) for r in rows] == [("+", "−"), ("−", "+")]   # the signs of Δw and of ∂E/∂w always differ
+    assert rows[0][2] == pytest.approx(-0.6) and rows[1][3] == pytest.approx(-0.75)   # w − 0.25·2w = w/2
+
+
+def test_run_settling_in_a_local_minimum_is_pointed_to_the_global_one():
+    s = get_surface("two_minima")
+    path = descend(s, start=(1.3,), lr=0.03, momentum=0.0, steps=5)
+    assert regime(path, s) == "at_minimum"
+    text = describe(path, s)
+    assert "already at the local minimum" in text and f"global one is at {s.minima[0][0]:.4g}" in text
+    assert "nothing to change" not in text

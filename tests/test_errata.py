@@ -53,3 +53,13 @@ def test_errata_table_counts_and_lists_the_wrong_numbers():
     text = errata_table(compare(PRINTED_2321, values_2321(trace), ERRATA_2321), "source 000").data
     assert text.startswith(f"{len(PRINTED_2321) - len(ERRATA_2321)} of the {len(PRINTED_2321)} numbers source 000 prints")
     assert "| d3 | -0.0087 | 0.00865533812 | sign slip" in text
+
+
+def test_printed_I7_is_the_rounded_outputs_sum_truncated():
+    ex = example_2321()
+    W = ex.net.weights[1]                                  # W[j, k] = w_jk, hidden layer 1 (neurons 3, 4, 5) → 2 (6, 7)
+    rounded_O = [float(PRINTED_2321[f"O{n}"]) for n in (3, 4, 5)]
+    I7 = sum(o * W[j, 1] for j, o in enumerate(rounded_O))
+    assert I7 == pytest.approx(2.2888, abs=1e-12)
+    assert PRINTED_2321["I7"] == f"{int(I7 * 1000) / 1000:.3f}" != f"{I7:.3f}"     # truncated, not rounded
+    assert "2.2888" in ERRATA_2321["I7"] and "cuts it off" in ERRATA_2321["I7"]

@@ -128,3 +128,29 @@ def test_activations_come_from_the_library():
     with pytest.raises(ValueError, match="activation"):
         plots.activation_plot("softmax", ax=axes[0])
     save(fig, "plots_activations.png")
+
+
+def test_course_style_makes_opaque_white_figures_in_the_colour_blind_safe_cycle():
+    import io
+
+    import matplotlib
+    from PIL import Image
+
+    from bpcourse.plots import CYCLE, figure_png, new_figure, use_course_style
+    with matplotlib.rc_context({"figure.facecolor": "none", "savefig.transparent": True, "axes.facecolor": "none"}):
+        use_course_style()                                   # what importing the library does
+        fig, ax = new_figure()
+        line, = ax.plot([0, 1], [0, 1])
+        pixels = np.asarray(Image.open(io.BytesIO(figure_png(fig))).convert("RGBA"))
+    assert pixels[..., 3].min() == 255                       # opaque: no dark theme shows through
+    assert pixels[2, 2, :3].tolist() == [255, 255, 255]      # white background behind the dark text
+    assert line.get_color() == CYCLE[0] == "#0072B2"         # Okabe–Ito, not matplotlib's default cycle
+
+
+def test_importing_any_library_module_in_a_drawing_session_applies_the_style():
+    import subprocess
+    import sys
+    code = ("import matplotlib; matplotlib.rcParams['figure.facecolor'] = 'none'; import bpcourse.nn; "
+            "print(matplotlib.rcParams['figure.facecolor'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "white"

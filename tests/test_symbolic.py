@@ -21,6 +21,7 @@ from bpcourse.symbolic import (
     output_delta_rule,
     quadratic_form_gradient_rule,
     softmax_jacobian_rule,
+    wrapped_latex,
 )
 
 # The worked examples, written out here from the sources (NOTATION.md gives the mapping).
@@ -391,3 +392,23 @@ def test_values_check_the_network(sym_222):
         sym_222.evaluate(sym_222.loss, sym_222.values(x=X_222[0], t=T_222[0]) | {p: 0.1 for p in sym_222.parameters[:8]})
     with pytest.raises(TypeError, match="net: expected a bpcourse.nn.Network"):
         SymbolicNetwork.from_network("net")
+
+
+def test_long_derivatives_are_shown_in_lines_of_bounded_width():
+    from bpcourse.symbolic import WRAP
+    d = SymbolicNetwork([2, 2, 2], naming="sequential").derive("w1")
+    one_line = len(sp.latex(d.raw, order="none"))
+    lines = d.latex().splitlines()[1:-1]
+    assert one_line > 4 * WRAP                                  # the raw derivative would be one very long line
+    assert max(len(line) for line in lines) < one_line / 4
+    assert len(lines) >= 10 and sum(line.lstrip().startswith("&\\quad -") for line in lines) == 1   # the 2nd path's term
+
+
+def test_wrapped_latex_keeps_every_factor_once():
+    a, b, c, x = sp.symbols("a b c x")
+    expr = sp.sin(a + x) * sp.cos(b) * sp.exp(c) - a * b
+    lines = wrapped_latex(expr, width=10)
+    joined = " ".join(lines)
+    for factor in (sp.sin(a + x), sp.cos(b), sp.exp(c)):
+        assert joined.count(sp.latex(factor)) == 1
+    assert "- a b" in lines and sum(line.startswith("\\cdot") for line in lines) == 2   # 3 factors, 2 breaks

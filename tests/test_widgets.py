@@ -287,3 +287,9 @@ def test_stepper_rejects_batches_and_big_nets():
         BackpropStepper(ex.net, np.vstack([ex.X, ex.X]), np.vstack([ex.T, ex.T]))
     with pytest.raises(ValueError, match="net: expected a small net"):
         BackpropStepper(Network([2, 20, 1], seed=0), [[0.0, 1.0]], [[1.0]])
+
+
+def test_plain_messages_take_the_notebook_themes_text_colour():
+    explorer = DescentExplorer("two_minima", lr=0.03, momentum=0.9, steps=100)   # at the global minimum: a plain message
+    assert "color:var(--jp-content-font-color1" in explorer.message.value          # light text in a dark theme
+    assert "already at the global minimum" in explorer.message.value

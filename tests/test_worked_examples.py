@@ -170,3 +170,12 @@ def test_2321_every_printed_number_is_reproduced_or_listed_as_wrong():
     exact.update({f"w{i}{j}": v for (i, j), v in new.items()})
     compare(PRINTED_2321, exact, ERRATA_2321)  # raises where record and computation disagree
     assert exact["d3"] > 0 > float(PRINTED_2321["d3"])  # the sign slip
+
+
+def test_lecture_004_slide_3_step_without_the_minus_goes_uphill():
+    from bpcourse.examples import example_222
+    from bpcourse.nn import Network
+    ex = example_222()
+    trace = ex.net.copy().step(ex.X, ex.T, ex.lr)
+    uphill = Network(ex.net.sizes, weights=[layer.W + ex.lr * layer.grad_W for layer in trace.layers], biases=ex.net.biases)
+    assert trace.loss_after < trace.loss < uphill.loss(ex.X, ex.T)   # Δw = −η·δ·v lowers E, Δw = +η·δ·v raises it
