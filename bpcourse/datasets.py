@@ -134,3 +134,24 @@ def train_test_split(X, T, test_fraction=0.2, seed=0):
     order = np.random.default_rng(seed).permutation(X.shape[0])
     test, train = order[:n_test], order[n_test:]
     return X[train], T[train], X[test], T[test]
+
+
+def train_validation_test_split(X, T, validation_fraction=0.2, test_fraction=0.2, seed=0):
+    """Three disjoint parts: ``X_train, T_train, X_val, T_val, X_test, T_test``.
+
+    Choices (learning rate, stopping epoch, architecture) are made on the validation part; the test
+    part is scored once, at the end. The test part is the one :func:`train_test_split` gives with the
+    same ``test_fraction`` and ``seed``: carving out a validation part never changes the test set.
+
+    >>> X, T = two_moons(100, seed=0)
+    >>> [a.shape[0] for a in train_validation_test_split(X, T, 0.2, 0.3)]
+    [50, 50, 20, 20, 30, 30]
+    """
+    if not 0 < validation_fraction < 1:
+        raise ValueError(f"validation_fraction: expected a number in (0, 1), got {validation_fraction!r}")
+    X_rest, T_rest, X_test, T_test = train_test_split(X, T, test_fraction, seed)
+    n_val = max(1, int(round(validation_fraction * X.shape[0])))
+    if n_val >= X_rest.shape[0]:
+        raise ValueError(f"validation_fraction: with test_fraction={test_fraction!r} it leaves no training samples "
+                         f"from {X.shape[0]}, got {validation_fraction!r}")
+    return X_rest[n_val:], T_rest[n_val:], X_rest[:n_val], T_rest[:n_val], X_test, T_test

@@ -1,7 +1,18 @@
 """The data sets: shapes, targets, reproducibility, and the ±1 table as the source prints it."""
 import numpy as np
+import pytest
 
-from bpcourse.datasets import Scaler, addition, digits, pm1_table, spirals, train_test_split, two_moons, xor
+from bpcourse.datasets import (
+    Scaler,
+    addition,
+    digits,
+    pm1_table,
+    spirals,
+    train_test_split,
+    train_validation_test_split,
+    two_moons,
+    xor,
+)
 
 # The lesson's table (source 000), row by row: three ±1 inputs and the required response.
 PRINTED_PM1 = [([-1, -1, -1], -1), ([-1, -1, 1], 1), ([-1, 1, -1], -1), ([-1, 1, 1], 1),
@@ -44,3 +55,22 @@ def test_digits_and_split():
     assert len(Xte) == round(0.2 * len(X)) and len(Xtr) + len(Xte) == len(X)
     rows = {r.tobytes() for r in Xtr} & {r.tobytes() for r in Xte}
     assert len(rows) < 5  # a few digits images are exact duplicates; the split itself is disjoint
+
+
+def test_validation_split_is_disjoint_and_keeps_the_test_set():
+    X = np.arange(200.0)[:, None]
+    T = (X > 100).astype(float)
+    Xtr, Ttr, Xva, Tva, Xte, Tte = train_validation_test_split(X, T, 0.25, 0.2, seed=3)
+    assert (len(Xtr), len(Xva), len(Xte)) == (110, 50, 40)
+    parts = [set(part.ravel()) for part in (Xtr, Xva, Xte)]
+    assert set().union(*parts) == set(X.ravel()) and sum(map(len, parts)) == len(X)
+    assert np.array_equal(Xte, train_test_split(X, T, 0.2, seed=3)[2])
+    assert all(np.array_equal(t, (x > 100).astype(float)) for x, t in [(Xtr, Ttr), (Xva, Tva), (Xte, Tte)])
+
+
+def test_validation_split_refuses_to_leave_nothing_to_train_on():
+    X, T = xor()
+    with pytest.raises(ValueError, match="validation_fraction: .* leaves no training samples from 4"):
+        train_validation_test_split(X, T, 0.75, 0.25)
+    with pytest.raises(ValueError, match="validation_fraction: expected a number in"):
+        train_validation_test_split(X, T, 0.0)
