@@ -17,7 +17,7 @@ LATEST_VENV := .venv-latest
 $(BIN)/python:
 	$(PYTHON) -m venv $(patsubst %/bin,%,$(BIN))
 
-$(STAMP): $(INSTALL_FROM) pyproject.toml | $(BIN)/python
+$(STAMP): $(INSTALL_FROM) requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(UV)
 	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python $(INSTALL_FLAGS) -r $(INSTALL_FROM)
 	touch $(STAMP)
@@ -50,7 +50,8 @@ test-latest:
 
 # Re-resolve the lock after editing requirements.txt: pins already in it are kept where they still
 # fit (UPGRADE=1 moves every pin to the newest release). Resolved for every Python from 3.10 on.
-lock: $(STAMP)
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(UV)
 	$(BIN)/python -m uv pip compile --quiet --universal --python-version 3.10 --no-header --annotation-style line \
 		$(if $(UPGRADE),--upgrade) requirements.txt -o $(LOCK)
 
