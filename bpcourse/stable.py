@@ -7,7 +7,8 @@ stable stored form here, so that regenerating the notebooks twice leaves no diff
 - widget state and model ids (random per kernel): the state is dropped, each model id is replaced by
   one derived from the cell's id and the output's position;
 - how the kernel split printed text into stream outputs: consecutive outputs of one stream are merged;
-- timings, in cells tagged ``timing``: every number followed by a time unit or ``×`` has its digits masked;
+- timings, in cells tagged ``timing``: every duration (a number, its padding and its unit, which
+  ``%time`` picks by size) becomes ``…``, and so does the number of every ratio ``…×``;
 - figures drawn from timings (cells tagged ``timing``): an unchanged cell keeps the figure it had.
 
 Running a cell in JupyterLab shows the live values as always; only the stored copy is stabilised.
@@ -17,16 +18,23 @@ import re
 
 TIMING_TAG = "timing"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-_TIMED = re.compile(r"\d+(?:\.\d+)?(?=\s?(?:ns|µs|us|ms|s|min)\b|×)")
+_DURATION = re.compile(r" *\d+(?:\.\d+)? ?(?:ns|µs|us|ms|s|min)\b")
+_RATIO = re.compile(r" *\d+(?:\.\d+)?×")
 
 
 def mask_timings(text):
-    """``text`` with the digits of every timing (a number before ns, µs, ms, s, min or ×) turned into #.
+    """``text`` with every duration (number and unit, with the spaces that pad it) and the number of every
+    ratio replaced by ``…``, so that its form does not depend on the values.
 
-    >>> mask_timings("N =  10: loops  3.92 ms, ratio  91×\\nWall time: 2.59 s")
-    'N =  10: loops  #.## ms, ratio  ##×\\nWall time: #.## s'
+    >>> mask_timings("N =  10: loops     3.92 ms, ratio     91×\\nWall time: 2.59 s")
+    'N =  10: loops …, ratio …×\\nWall time: …'
+    >>> mask_timings("N = 100: loops    34.04 ms, ratio    370×\\nWall time: 812 ms")
+    'N = 100: loops …, ratio …×\\nWall time: …'
     """
-    return _TIMED.sub(lambda m: re.sub(r"\d", "#", m.group()), text)
+    def elide(match, mark):
+        return (" " if match.group().startswith(" ") else "") + mark
+
+    return _RATIO.sub(lambda m: elide(m, "…×"), _DURATION.sub(lambda m: elide(m, "…"), text))
 
 
 def merge_streams(outputs):
