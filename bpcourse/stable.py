@@ -18,7 +18,7 @@ import re
 
 TIMING_TAG = "timing"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-_DURATION = re.compile(r" *\d+(?:\.\d+)? ?(?:ns|µs|us|ms|s|min)\b")
+_DURATION = re.compile(r" *\d+(?:\.\d+)? ?(?:ns|µs|μs|us|ms|s|min)\b")
 _RATIO = re.compile(r" *\d+(?:\.\d+)?×")
 
 
