@@ -38,10 +38,12 @@ test notebooks: export OPENBLAS_NUM_THREADS := 1
 
 # One pytest run over the unit tests, the browser tests and the notebooks, spread over JOBS workers;
 # each file stays on one worker (a notebook's cells share a kernel, the browser tests one JupyterLab).
-JOBS ?= 2
+# One worker more than cores: the browser tests' worker mostly waits for Chromium and its kernel.
+# PYTEST_ARGS adds options (e.g. -x, or -k network to run a part).
+JOBS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 test: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadfile --durations=15 \
-		--nbval --nbval-sanitize-with nbval_sanitize.cfg tests/test_browser.py bpcourse tests notebooks solutions
+		--nbval --nbval-sanitize-with nbval_sanitize.cfg $(PYTEST_ARGS) tests/test_browser.py bpcourse tests notebooks solutions
 
 # The drift canary: a separate environment with the newest releases of requirements.txt, the same suite.
 test-latest:
