@@ -1,17 +1,25 @@
 # Two commands set up everything they need: `make lab` and `make test`.
 PYTHON ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+VENV ?= .venv
+BIN ?= $(VENV)/bin
+# The environment installed is the lock file's: exact versions of everything requirements.txt names,
+# so a learner gets what CI tested. `make lock` refreshes it; `make test-latest` tests the newest releases.
+LOCK := requirements-lock.txt
+INSTALL_FROM ?= $(LOCK)
+INSTALL_FLAGS ?=
+UV ?= $(shell grep -m1 -o '^uv==[^ ;]*' $(LOCK))
+# The stamp lives in the environment it describes, so BIN=<another venv>/bin sets that one up once.
+STAMP := $(BIN)/.bpcourse-installed
+LATEST_VENV := .venv-latest
 
-.PHONY: lab test lint bench notebooks slides assignments autograde
+.PHONY: lab test test-latest lock lint bench notebooks slides assignments autograde
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(patsubst %/bin,%,$(BIN))
 
-$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+$(STAMP): $(INSTALL_FROM) requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(UV)
+	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python $(INSTALL_FLAGS) -r $(INSTALL_FROM)
 	touch $(STAMP)
 
 # NOTEBOOK_DIR and LAB_ARGS let the browser tests start JupyterLab exactly this way on a copy.
@@ -28,9 +36,26 @@ lint: $(STAMP)
 # 2-core machine extra BLAS threads only wait on each other (10x slower runs were measured).
 test notebooks: export OPENBLAS_NUM_THREADS := 1
 
+# One pytest run over the unit tests, the browser tests and the notebooks, spread over JOBS workers;
+# each file stays on one worker (a notebook's cells share a kernel, the browser tests one JupyterLab).
+# One worker more than cores: the browser tests' worker mostly waits for Chromium and its kernel.
+# PYTEST_ARGS adds options (e.g. -x, or -k network to run a part).
+JOBS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 test: lint $(DECK_JS)
-	$(BIN)/python -m pytest -q -p no:cacheprovider bpcourse tests
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with nbval_sanitize.cfg notebooks solutions
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadfile --durations=15 \
+		--nbval --nbval-sanitize-with nbval_sanitize.cfg $(PYTEST_ARGS) tests/test_browser.py bpcourse tests notebooks solutions
+
+# The drift canary: a separate environment with the newest releases of requirements.txt, the same suite.
+test-latest:
+	rm -f $(LATEST_VENV)/bin/.bpcourse-installed
+	$(MAKE) test VENV=$(LATEST_VENV) INSTALL_FROM=requirements.txt INSTALL_FLAGS=--upgrade UV=uv
+
+# Re-resolve the lock after editing requirements.txt: pins already in it are kept where they still
+# fit (UPGRADE=1 moves every pin to the newest release). Resolved for every Python from 3.10 on.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(UV)
+	$(BIN)/python -m uv pip compile --quiet --universal --python-version 3.10 --no-header --annotation-style line \
+		$(if $(UPGRADE),--upgrade) requirements.txt -o $(LOCK)
 
 # Learner notebooks from the solved ones, both executed top to bottom (FORCE=1 replaces edited ones).
 notebooks: $(STAMP)

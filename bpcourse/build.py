@@ -20,10 +20,12 @@ after answering. The moved cells must not be needed by the cells they now follow
 
 Each learner notebook records in its metadata a hash of the sources it was generated with. A learner
 notebook whose sources no longer match that hash has been edited: the generator refuses to replace
-it unless given ``--force``, and even then it first saves the edited copy next to it as ``.bak``.
+it unless given ``--force``, and even then it first saves the edited copy next to it under a timestamped
+name (``<name>.ipynb.<time>.bak``), so every earlier backup is kept. Stored outputs are put in a stable
+form (:mod:`bpcourse.stable`): regenerating twice gives the same bytes.
 
-Run ``python -m bpcourse.build`` (``make notebooks``); ``--check`` only reports whether
-``notebooks/`` is up to date with ``solutions/``.
+Run ``python -m bpcourse.build`` (``make notebooks``); ``--check`` only reports which learner notebooks
+are out of date with ``solutions/`` and which were edited since they were generated.
 
 >>> print(stub_solutions("x = 1\\n### BEGIN SOLUTION\\ny = 2 * x\\n### END SOLUTION"), end="")
 x = 1
@@ -38,8 +40,11 @@ import pathlib
 import re
 import shutil
 import sys
+import time
 
 import nbformat
+
+from bpcourse.stable import stabilise
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 METADATA_KEY = "bpcourse"
@@ -162,30 +167,42 @@ def generate(solution_path, learner_path, force=False, run=True, log=print):
     """Write the learner notebook for one solution notebook (and, with ``run``, execute both).
 
     Refuses with :class:`LearnerEdited` when ``learner_path`` was edited since it was generated,
-    unless ``force``: then the edited copy is first saved as ``<name>.ipynb.bak``.
+    unless ``force``: then the edited copy is first saved as ``<name>.ipynb.<time>.bak`` (:func:`backup_path`).
     """
     solution = nbformat.read(solution_path, as_version=4)
     learner = learner_notebook(solution)
-    if learner_path.exists():
-        existing = nbformat.read(learner_path, as_version=4)
-        if was_edited(existing):
-            if not force:
-                raise LearnerEdited(f"{learner_path}: edited since it was generated; not replaced. Rename it to "
-                                    f"keep your work, or run `python -m bpcourse.build --force` to replace it "
-                                    f"(the edited copy is then saved as {learner_path.name}.bak)")
-            backup = learner_path.with_name(learner_path.name + ".bak")
-            shutil.copyfile(learner_path, backup)
-            log(f"{learner_path}: edited; saved the edited copy as {backup}")
+    existing = nbformat.read(learner_path, as_version=4) if learner_path.exists() else None
+    if existing is not None and was_edited(existing):
+        if not force:
+            raise LearnerEdited(f"{learner_path}: edited since it was generated; not replaced. Rename it to "
+                                f"keep your work, or run `python -m bpcourse.build --force` to replace it "
+                                f"(the edited copy is then saved as {learner_path.name}.<time>.bak)")
+        backup = backup_path(learner_path)
+        shutil.copyfile(learner_path, backup)
+        log(f"{learner_path}: edited; saved the edited copy as {backup}")
     if run:
         log(f"executing {solution_path}")
-        write(execute(solution, solution_path), solution_path)
+        previous = copy.deepcopy(solution)
+        write(stabilise(execute(solution, solution_path), previous), solution_path)
         log(f"executing {learner_path}")
-        execute(learner, learner_path)
+        stabilise(execute(learner, learner_path), existing)
     write(learner, learner_path)
 
 
+def backup_path(path, now=None):
+    """A new name for a backup of ``path``: ``<name>.<UTC time>.bak``, never one that exists already.
+
+    >>> backup_path(pathlib.Path("no-such-folder/a.ipynb"), now=0).name
+    'a.ipynb.19700101-000000.bak'
+    """
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now))
+    candidates = (path.with_name(f"{path.name}.{stamp}{f'-{n}' if n else ''}.bak") for n in range(10_000))
+    return next(p for p in candidates if not p.exists())
+
+
 def out_of_date(solutions=SOLUTIONS, notebooks=NOTEBOOKS):
-    """Messages naming every learner notebook that is missing, stale or has no solution.
+    """Messages naming every learner notebook that is missing, stale, edited since it was generated, or has
+    no solution.
 
     >>> out_of_date(pathlib.Path("no-such-folder"), pathlib.Path("no-such-folder"))
     []
@@ -196,18 +213,32 @@ def out_of_date(solutions=SOLUTIONS, notebooks=NOTEBOOKS):
         target = notebooks / name
         if not target.exists():
             problems.append(f"{target}: missing")
-        elif not same_sources(learner_notebook(nbformat.read(path, as_version=4)), nbformat.read(target, as_version=4)):
-            problems.append(f"{target}: out of date with {path}")
+        else:
+            problems += staleness(path, target)
     problems += [f"{p}: has no solution notebook in {solutions}" for p in sorted(notebooks.glob("*.ipynb"))
                  if p.name not in solved]
     return problems
 
 
+def staleness(solution_path, learner_path):
+    """What keeps one existing learner notebook from matching its solution: edited since it was generated
+    (regenerating it needs ``--force``), out of date (the solution changed since), both, or nothing."""
+    fresh = learner_notebook(nbformat.read(solution_path, as_version=4))
+    existing = nbformat.read(learner_path, as_version=4)
+    if was_edited(existing):
+        recorded = existing.metadata.get(METADATA_KEY, {}).get("generated_hash")
+        also = f"; also out of date with {solution_path}" if recorded != fresh.metadata[METADATA_KEY]["generated_hash"] else ""
+        return [f"{learner_path}: edited since it was generated (replacing it needs --force, which keeps a backup){also}"]
+    if not same_sources(fresh, existing):
+        return [f"{learner_path}: out of date with {solution_path}"]
+    return []
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bpcourse.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="notebook file names (default: every notebook in solutions/)")
-    parser.add_argument("--force", action="store_true", help="replace learner notebooks even if edited (a .bak copy is kept)")
-    parser.add_argument("--check", action="store_true", help="only report whether notebooks/ is up to date; exit 1 if not")
+    parser.add_argument("--force", action="store_true", help="replace learner notebooks even if edited (each is backed up first)")
+    parser.add_argument("--check", action="store_true", help="only report learner notebooks out of date or edited; exit 1 if any")
     parser.add_argument("--no-execute", action="store_true", help="write the learner sources without running anything")
     args = parser.parse_args(argv)
     if args.check:

@@ -68,8 +68,77 @@ def test_edited_learner_notebook_is_never_overwritten_without_force(tmp_path):
     assert learner.read_text() == edited
 
     build.generate(solution, learner, force=True, run=False, log=lambda *_: None)
-    assert (tmp_path / "l.ipynb.bak").read_text() == edited
+    assert [p.read_text() for p in tmp_path.glob("l.ipynb.*.bak")] == [edited]
     assert "NotImplementedError" in nbformat.read(learner, as_version=4).cells[1].source
+
+
+def edit(path, note):
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source += note
+    nbformat.write(nb, path)
+    return path.read_text()
+
+
+def test_every_forced_replacement_keeps_its_own_backup(tmp_path):
+    solution, learner = tmp_path / "s.ipynb", tmp_path / "l.ipynb"
+    make_solution(solution)
+    build.generate(solution, learner, run=False, log=lambda *_: None)
+    first = edit(learner, "\nfirst edit")
+    build.generate(solution, learner, force=True, run=False, log=lambda *_: None)
+    second = edit(learner, "\nsecond edit")
+    build.generate(solution, learner, force=True, run=False, log=lambda *_: None)  # within the same second
+    assert sorted(p.read_text() for p in tmp_path.glob("l.ipynb.*.bak")) == sorted([first, second])
+
+
+def test_check_tells_edited_from_out_of_date(tmp_path):
+    solutions, notebooks = tmp_path / "solutions", tmp_path / "notebooks"
+    solutions.mkdir(), notebooks.mkdir()
+    for name in "abc":
+        make_solution(solutions / f"{name}.ipynb")
+        build.generate(solutions / f"{name}.ipynb", notebooks / f"{name}.ipynb", run=False, log=lambda *_: None)
+    edit(notebooks / "a.ipynb", "\nmy notes")          # edited by the learner
+    edit(solutions / "b.ipynb", "\na new paragraph")   # the solution changed since
+    edit(notebooks / "c.ipynb", "\nmy notes")          # both
+    edit(solutions / "c.ipynb", "\na new paragraph")
+    assert build.out_of_date(solutions, notebooks) == [
+        f"{notebooks / 'a.ipynb'}: edited since it was generated (replacing it needs --force, which keeps a backup)",
+        f"{notebooks / 'b.ipynb'}: out of date with {solutions / 'b.ipynb'}",
+        f"{notebooks / 'c.ipynb'}: edited since it was generated (replacing it needs --force, which keeps a backup); "
+        f"also out of date with {solutions / 'c.ipynb'}"]
+
+
+VARYING = '''import random, time
+import ipywidgets as widgets
+import matplotlib
+matplotlib.use("module://matplotlib_inline.backend_inline")
+import matplotlib.pyplot as plt
+'''
+
+
+def test_generating_twice_gives_identical_bytes(tmp_path):
+    """Widgets, split stream output, timings and a timing plot: everything that varied between runs."""
+    timing = nbformat.v4.new_code_cell(
+        'seconds = [random.uniform(0.001, 0.01) for _ in range(3)]\n'
+        'for n, s in zip((10, 30, 100), seconds):\n'
+        '    print(f"N = {n}: {s * 1e3:.2f} ms, ratio {1 / s:.0f}×", flush=True)\n'
+        '    time.sleep(0.05)\n'
+        'plt.plot(seconds)\nplt.show()', metadata={"tags": ["timing"]})
+    solution = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(VARYING),
+        nbformat.v4.new_code_cell("widgets.IntSlider(value=3)"),
+        timing,
+        nbformat.v4.new_code_cell("### BEGIN SOLUTION\nanswer = 6\n### END SOLUTION\nprint(answer)"),
+    ])
+    solution_path, learner_path = tmp_path / "s.ipynb", tmp_path / "l.ipynb"
+    nbformat.write(solution, solution_path)
+    build.generate(solution_path, learner_path, log=lambda *_: None)
+    first = solution_path.read_bytes(), learner_path.read_bytes()
+    build.generate(solution_path, learner_path, log=lambda *_: None)
+    assert (solution_path.read_bytes(), learner_path.read_bytes()) == first
+    stored = nbformat.read(solution_path, as_version=4)
+    assert "widgets" not in stored.metadata
+    assert [o.output_type for o in stored.cells[2].outputs] == ["stream", "display_data"]
+    assert stored.cells[2].outputs[0].text == "N = 10: …, ratio …×\nN = 30: …, ratio …×\nN = 100: …, ratio …×\n"
 
 
 def test_out_of_date_names_stale_missing_and_orphan_notebooks(tmp_path):
