@@ -34,7 +34,7 @@ import sys
 import nbformat
 from nbgrader.preprocessors import ClearSolutions
 
-from .build import BEGIN, ROOT, SOLUTIONS, stub_solutions, write
+from .build import BEGIN, ROOT, SOLUTIONS, move_revealing_cells, stub_solutions, write
 
 COURSE = ROOT / "course"
 POINTS = 1
@@ -108,6 +108,7 @@ def source_notebook(solution, number):
     ['answer-01-1', 'exercise-01-1']
     """
     nb = copy.deepcopy(solution)
+    nb.cells = move_revealing_cells(nb.cells)  # the order of the learner notebooks: no answer above its check
     exercise, answers = 1, 0
     for index, cell in enumerate(nb.cells):
         if is_check_cell(cell):
