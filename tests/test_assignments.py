@@ -94,7 +94,8 @@ def scores(rows, learner, notebook):
 @pytest.mark.parametrize("path", sorted(SOLUTIONS.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_source_notebooks_have_the_learner_notebooks_cell_order(path):
     solution = nbformat.read(path, as_version=4)
-    assert [c.id for c in assignments.source_notebook(solution, path.name[:2]).cells] == [c.id for c in learner_notebook(solution).cells]
+    source = assignments.source_notebook(solution, path.name[:2])
+    assert [c.id for c in source.cells] == [c.id for c in learner_notebook(solution).cells]
 
 
 def test_released_notebooks_match_the_learner_notebooks(course):
