@@ -406,21 +406,21 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
     """
     layers = [_to_numpy(layer) for layer in trace.layers]
     x, t = np.asarray(trace.X, dtype=float)[0], np.asarray(trace.T, dtype=float)[0]
-    sizes = [len(x)] + [len(layer.out[0]) for layer in layers]
+    sizes = [len(x)] + [len(layer.o[0]) for layer in layers]
     names = neuron_names(sizes) if names is None else names
     L = len(layers)
-    outs = [x] + [layer.out[0] for layer in layers]
+    outs = [x] + [layer.o[0] for layer in layers]
     stages = []
     for l, layer in enumerate(layers, start=1):
         lines = []
         for k, name in enumerate(names[l]):
             terms = " + ".join(f"{outs[l - 1][j]:.4g}·{layer.W[j, k]:.4g}" for j in range(sizes[l - 1]))
             bias = f" + {layer.b[k]:.4g}" if layer.b is not None else ""
-            lines.append(f"z_{name} = {terms}{bias} = {_n(layer.net[0, k])}")
-            lines.append(f"o_{name} = {net.activations[l - 1]!r}(z_{name}) = {_n(layer.out[0, k])}")
+            lines.append(f"z_{name} = {terms}{bias} = {_n(layer.z[0, k])}")
+            lines.append(f"o_{name} = {net.activations[l - 1]!r}(z_{name}) = {_n(layer.o[0, k])}")
         stages.append(Stage("forward", l, f"Forward pass, layer {l}: z = o·W + b, o = f(z)", lines,
                             _nodes(l - 1, sizes[l - 1]) | _edges(l, layer.W), _nodes(l, sizes[l]),
-                            {"net": layer.net[0], "out": layer.out[0]}))
+                            {"z": layer.z[0], "o": layer.o[0]}))
     o = outs[-1]
     if net.loss_function.name == "half_sse":
         formula = "E = ½·Σ(t − o)² = ½·(" + " + ".join(f"({t[k]:.4g} − {o[k]:.4g})²" for k in range(len(o))) + ")"
@@ -436,7 +436,7 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
             if not f.elementwise:
                 lines.append(f"δ_{name} = {_n(layer.delta[0, k])}")
                 continue
-            slope = float(f.derivative(layer.net[0, k], layer.out[0, k]))
+            slope = float(f.derivative(layer.z[0, k], layer.o[0, k]))
             if l == L:
                 lines.append(f"δ_{name} = ∂E/∂o·f′(z) = {dE_do[k]:.4g}·{slope:.4g} = {_n(layer.delta[0, k])}")
             else:
@@ -463,16 +463,16 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
     for l in range(L, 0, -1):
         layer, prev = layers[l - 1], _to_numpy_array(previous[l - 1])
         lines = [f"Δw_{names[l - 1][j]}{names[l][k]} = −{trace.lr:g}·{layer.grad_W[j, k]:.4g} + {trace.momentum:g}·"
-                 f"{prev[j, k]:.4g} = {layer.delta_W[j, k]:.4g};  w: {layer.W[j, k]:.4g} → {_n(layer.new_W[j, k])}"
+                 f"{prev[j, k]:.4g} = {layer.change_W[j, k]:.4g};  w: {layer.W[j, k]:.4g} → {_n(layer.new_W[j, k])}"
                  for j, k in np.ndindex(layer.W.shape)]
-        if layer.delta_b is not None:
+        if layer.change_b is not None:
             lines += [f"b_{names[l][k]}: {layer.b[k]:.4g} → {_n(layer.new_b[k])}" for k in range(sizes[l])]
         elif layer.b is not None:
             lines.append("the biases stay fixed")
-        biases = _nodes(l, sizes[l]) if layer.delta_b is not None else set()
+        biases = _nodes(l, sizes[l]) if layer.change_b is not None else set()
         stages.append(Stage("update", l, f"Updates, layer {l}: Δw(t) = −α·∂E/∂w + γ·Δw(t−1), w ← w + Δw", lines,
                             _edges(l, layer.W), _edges(l, layer.W) | biases,
-                            {"delta_W": layer.delta_W, "new_W": layer.new_W, "delta_b": layer.delta_b, "new_b": layer.new_b}))
+                            {"change_W": layer.change_W, "new_W": layer.new_W, "change_b": layer.change_b, "new_b": layer.new_b}))
     return stages
 
 
@@ -534,7 +534,7 @@ class BackpropStepper(_FigureWidget):
         self.redraw(relayout=True)
 
     def _advance_update(self):
-        previous = [layer.delta_W for layer in self.traces[-1].layers] if self.traces else None
+        previous = [layer.change_W for layer in self.traces[-1].layers] if self.traces else None
         trace = self.net.step(self.X, self.T, self.lr, self.momentum)
         self.traces.append(trace)
         self.stage_lists.append(backprop_stages(trace, self.net, previous, self.names))
@@ -587,10 +587,10 @@ class BackpropStepper(_FigureWidget):
             for k in range(layer.W.shape[1]):
                 lines = []
                 if layer.b is not None:
-                    changed = ("update", l) in known and layer.delta_b is not None
+                    changed = ("update", l) in known and layer.change_b is not None
                     lines.append(f"b = {layer.b[k]:.4g}" + (f" → {layer.new_b[k]:.4g}" if changed else ""))
                 if ("forward", l) in known:
-                    lines += [f"z = {layer.net[0, k]:.4g}", f"o = {layer.out[0, k]:.4g}"]
+                    lines += [f"z = {layer.z[0, k]:.4g}", f"o = {layer.o[0, k]:.4g}"]
                 if ("delta", l) in known:
                     lines.append(f"δ = {layer.delta[0, k]:.4g}")
                 if l == len(layers):

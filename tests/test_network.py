@@ -40,7 +40,7 @@ def test_backprop_equals_finite_differences(sizes, hidden, out, loss, batch, bia
     X = rng.normal(size=(batch, sizes[0]))
     T = targets_for(loss, rng, batch, sizes[-1])
     if "relu" in acts or loss == "mae":  # keep away from the kinks, where the derivative jumps
-        nets, outs = net._forward(X)
+        nets, outs = net.forward_pass(X)
         kink = min(np.abs(z).min() for z in nets) if "relu" in acts else 1.0
         gap = np.abs(outs[-1] - T).min() if loss == "mae" else 1.0
         if min(kink, gap) < 1e-4:
@@ -75,14 +75,14 @@ def test_step_applies_the_momentum_rule_exactly():
         trace = net.step(X, T, lr=0.2, momentum=0.7)
         for l, layer in enumerate(trace.layers):
             expected = -0.2 * grads[l] + 0.7 * previous[l]
-            assert np.allclose(layer.delta_W, expected)
+            assert np.allclose(layer.change_W, expected)
             assert np.allclose(net.weights[l], W_before[l] + expected)
             assert np.allclose(layer.W, W_before[l]) and np.allclose(layer.new_W, net.weights[l])
             previous[l] = expected
     assert trace.loss_after == pytest.approx(net.loss(X, T))
     net.reset_momentum()
     grads, _ = net.gradients(X, T)
-    assert np.allclose(net.step(X, T, lr=0.2, momentum=0.7).layers[0].delta_W, -0.2 * grads[0])
+    assert np.allclose(net.step(X, T, lr=0.2, momentum=0.7).layers[0].change_W, -0.2 * grads[0])
 
 
 def test_user_arrays_are_never_modified():
@@ -178,7 +178,7 @@ def test_callback_sees_every_epoch_and_copy_is_independent():
     assert seen == [1, 2, 3, 4]
     clone = net.copy()
     assert all(np.array_equal(a, b) for a, b in zip(clone.parameters(), net.parameters()))
-    assert np.array_equal(clone.step(X, T, lr=0.5, momentum=0.5).layers[0].delta_W,
-                          net.copy().step(X, T, lr=0.5, momentum=0.5).layers[0].delta_W)  # momentum state copied
+    assert np.array_equal(clone.step(X, T, lr=0.5, momentum=0.5).layers[0].change_W,
+                          net.copy().step(X, T, lr=0.5, momentum=0.5).layers[0].change_W)  # momentum state copied
     clone.step(X, T, lr=0.5)
     assert not np.array_equal(clone.weights[0], net.weights[0])

@@ -190,7 +190,7 @@ def test_stepper_visits_every_stage_in_order_with_the_trace_numbers(example):
         layer = trace.layers[s.layer - 1]
         for name, value in s.values.items():
             reference = trace.loss if name == "loss" else getattr(layer, name)
-            reference = reference[0] if name in ("net", "out", "delta") else reference
+            reference = reference[0] if name in ("z", "o", "delta") else reference
             assert np.array_equal(value, reference) if reference is not None else value is None, (s.kind, name)
     assert ex.net.weights[0][0, 0] == trace.layers[0].W[0, 0]   # the given net is not changed
 

@@ -140,7 +140,7 @@ def test_2321_two_steps_with_momentum_equal_the_source_convention():
         for layer, (prev, nxt) in zip(trace.layers, zip(LAYERS_2321, LAYERS_2321[1:])):
             for a, j in enumerate(prev):
                 for b, k in enumerate(nxt):
-                    assert layer.delta_W[a, b] == pytest.approx(dw[j, k], abs=1e-15)
+                    assert layer.change_W[a, b] == pytest.approx(dw[j, k], abs=1e-15)
                     assert layer.new_W[a, b] == pytest.approx(w[j, k], abs=1e-15)
             for b, k in enumerate(nxt):
                 assert -layer.delta[0, b] == pytest.approx(d[k], abs=1e-15)  # δ_source = −δ
@@ -155,8 +155,8 @@ def test_2321_second_step_momentum_term_is_gamma_times_the_first_change():
     second = with_momentum.step([.6, .7], [.9], lr=.3, momentum=.1)
     second_plain = plain.step([.6, .7], [.9], lr=.3, momentum=0.0)
     for l, (a, b) in enumerate(zip(second.layers, second_plain.layers)):
-        assert np.allclose(a.delta_W - b.delta_W, 0.1 * first.layers[l].delta_W, atol=1e-15)
-        assert np.abs(first.layers[l].delta_W).min() > 0  # the momentum term is not zero
+        assert np.allclose(a.change_W - b.change_W, 0.1 * first.layers[l].change_W, atol=1e-15)
+        assert np.abs(first.layers[l].change_W).min() > 0  # the momentum term is not zero
 
 
 def test_2321_every_printed_number_is_reproduced_or_listed_as_wrong():

@@ -1,0 +1,230 @@
+"""The trainer off the happy path: what a curious learner tries (their own targets, weights in
+another memory layout, float32, huge net inputs, a second train call) gives the exact answer or a
+ValueError that says what to use instead; the momentum state follows one documented rule."""
+import numpy as np
+import pytest
+
+from bpcourse.datasets import two_moons, xor
+from bpcourse.nn import Network, gradient_check
+
+RNG = np.random.default_rng(0)
+
+
+def classifier(seed=0, **kwargs):
+    return Network([3, 4, 3], ["tanh", "softmax"], "cross_entropy", seed=seed, **kwargs)
+
+
+# ---- gradient_check: any memory layout, any dtype ------------------------------------------------
+def test_gradient_check_of_weights_given_transposed():
+    W1, W2 = RNG.normal(size=(4, 3)), RNG.normal(size=(1, 4))
+    net = Network([3, 4, 1], "tanh", weights=[W1.T, W2.T], biases=[np.zeros(4), np.zeros(1)])  # column-major views
+    assert not net.weights[0].flags.c_contiguous
+    assert gradient_check(net, RNG.normal(size=(5, 3)), RNG.normal(size=(5, 1))) < 1e-6
+
+
+def test_gradient_check_of_a_float32_net():
+    net = Network([3, 4, 2], "tanh", seed=1, dtype="float32")
+    assert gradient_check(net, RNG.normal(size=(5, 3)), RNG.normal(size=(5, 2))) < 1e-6
+    assert net.weights[0].dtype == np.float32  # the net checked is a float64 copy; this one is untouched
+
+
+# ---- softmax + cross-entropy: every target row --------------------------------------------------
+@pytest.mark.parametrize("T", [
+    np.array([[0.2, 0.3, 0.1], [0.0, 0.5, 0.25]]),   # soft labels that do not sum to 1
+    np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]),    # multi-label
+    np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]]),    # an all-zero row
+], ids=["soft", "multi-label", "zero row"])
+def test_fused_softmax_cross_entropy_delta_holds_for_any_target_row(T):
+    net = classifier()
+    X = RNG.normal(size=(2, 3))
+    assert gradient_check(net, X, T) < 1e-6
+    trace = net.step(X, T, lr=0.1)
+    o = trace.output
+    assert np.allclose(trace.layers[-1].delta * 2, o * T.sum(axis=1, keepdims=True) - T)
+
+
+# ---- losses exact at any scale -------------------------------------------------------------------
+@pytest.mark.parametrize("dtype, scale", [("float64", 1000.0), ("float32", 100.0)])
+def test_cross_entropy_of_huge_logits_is_exact(dtype, scale):
+    net = Network([1, 2], ["softmax"], "cross_entropy", weights=[[[scale, -scale]]], biases=[[0.0, 0.0]], dtype=dtype)
+    assert net.loss([[1.0]], [[0.0, 1.0]]) == pytest.approx(2 * scale)
+    history = net.train([[1.0]], [[0.0, 1.0]], lr=1e-9, epochs=1, progress=False)
+    assert history.loss == [pytest.approx(2 * scale, rel=1e-6)]
+
+
+@pytest.mark.parametrize("dtype, scale", [("float64", 1000.0), ("float32", 100.0)])
+def test_binary_cross_entropy_of_a_saturated_sigmoid_is_exact(dtype, scale):
+    net = Network([1, 1], "sigmoid", "binary_cross_entropy", weights=[[[scale]]], dtype=dtype)
+    assert net.loss([[1.0], [-1.0]], [[0.0], [1.0]]) == pytest.approx(scale)
+    assert net.loss([[1.0]], [[1.0]]) == pytest.approx(np.log1p(np.exp(-scale)), abs=1e-30)
+
+
+def test_a_softmax_over_one_output_is_refused():
+    with pytest.raises(ValueError, match=r"activation: a softmax over one output is always 1.*use 'sigmoid'"):
+        Network([2, 1], "softmax", "half_sse")
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "identity"])
+def test_cross_entropy_without_a_softmax_is_refused(output):
+    with pytest.raises(ValueError, match=r"loss: cross_entropy needs a softmax output over >= 2 classes.*binary_cross_entropy"):
+        Network([2, 1], output, "cross_entropy")
+
+
+def test_binary_cross_entropy_without_a_sigmoid_is_refused():
+    with pytest.raises(ValueError, match=r"loss: binary_cross_entropy needs sigmoid outputs.*got identity"):
+        Network([2, 1], "identity", "binary_cross_entropy")
+
+
+# ---- the momentum rule ---------------------------------------------------------------------------
+def test_train_starts_without_the_momentum_of_earlier_steps():
+    X, T = xor()
+    stepped, fresh = Network([2, 3, 1], seed=0), Network([2, 3, 1], seed=0)
+    stepped.step(X, T, lr=0.5, momentum=0.9)
+    fresh.weights, fresh.biases = [W.copy() for W in stepped.weights], [b.copy() for b in stepped.biases]
+    for net in (stepped, fresh):
+        net.train(X, T, lr=0.5, momentum=0.9, epochs=1, progress=False)
+    assert all(np.array_equal(a, b) for a, b in zip(stepped.parameters(), fresh.parameters()))
+
+
+def test_two_train_calls_equal_one_of_twice_the_epochs():
+    X, T = two_moons(40, seed=0)
+    once, twice = (Network([2, 5, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=3) for _ in range(2))
+    once.train(X, T, lr=0.3, epochs=2, batch_size=8, progress=False)
+    twice.train(X, T, lr=0.3, epochs=1, batch_size=8, progress=False)
+    twice.train(X, T, lr=0.3, epochs=1, batch_size=8, progress=False)
+    assert all(np.array_equal(a, b) for a, b in zip(once.parameters(), twice.parameters()))
+
+
+def test_resume_continues_the_momentum():
+    X, T = two_moons(40, seed=0)
+    once, twice, restarted = (Network([2, 5, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=3) for _ in range(3))
+    once.train(X, T, lr=0.3, momentum=0.9, epochs=2, batch_size=8, progress=False)
+    for net, resume in ((twice, True), (restarted, False)):
+        net.train(X, T, lr=0.3, momentum=0.9, epochs=1, batch_size=8, progress=False)
+        net.train(X, T, lr=0.3, momentum=0.9, epochs=1, batch_size=8, progress=False, resume=resume)
+    assert all(np.array_equal(a, b) for a, b in zip(once.parameters(), twice.parameters()))
+    assert not np.allclose(once.weights[0], restarted.weights[0])
+
+
+def test_a_seed_restarts_the_shuffling_stream():
+    X, T = two_moons(40, seed=0)
+    a, b = (Network([2, 5, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=3) for _ in range(2))
+    a.train(X, T, lr=0.3, epochs=1, batch_size=8, progress=False)
+    b.train(X, T, lr=0.3, epochs=1, batch_size=8, progress=False, seed=3)
+    assert all(np.array_equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+
+
+def test_step_keeps_momentum_and_so_does_a_copy():
+    X, T = xor()
+    net = Network([2, 3, 1], seed=0)
+    first = net.step(X, T, lr=0.5, momentum=0.9)
+    clone = net.copy()
+    grads_W, grads_b = net.gradients(X, T)
+    second, cloned = net.step(X, T, lr=0.5, momentum=0.9), clone.step(X, T, lr=0.5, momentum=0.9)
+    for l, layer in enumerate(second.layers):
+        assert np.allclose(layer.change_W, -0.5 * grads_W[l] + 0.9 * first.layers[l].change_W)
+        assert np.allclose(layer.change_b, -0.5 * grads_b[l] + 0.9 * first.layers[l].change_b)  # biases too
+        assert np.array_equal(cloned.layers[l].change_W, layer.change_W)
+        assert np.array_equal(cloned.layers[l].change_b, layer.change_b)
+
+
+def test_early_stopping_restores_the_best_parameters_without_momentum():
+    X, T = two_moons(60, seed=0)
+    Xv, Tv = two_moons(60, seed=1)
+    net = Network([2, 16, 1], ["relu", "sigmoid"], "binary_cross_entropy", seed=0)
+    history = net.train(X, T, lr=2.0, momentum=0.9, epochs=300, batch_size=5, validation=(Xv, Tv), patience=3,
+                        progress=False)
+    assert history.stopped_early and history.epochs == history.best_epoch + 3   # patience counted exactly
+    assert net.loss(Xv, Tv) == pytest.approx(history.val_loss[history.best_epoch - 1])
+    grads_W, _ = net.gradients(X[:5], T[:5])
+    trace = net.step(X[:5], T[:5], lr=0.1, momentum=0.9)
+    assert all(np.allclose(layer.change_W, -0.1 * g) for layer, g in zip(trace.layers, grads_W))
+
+
+def test_freezing_the_biases_keeps_the_momentum_of_the_weights():
+    X, T = xor()
+    net = Network([2, 3, 1], seed=0)
+    first = net.step(X, T, lr=0.5, momentum=0.9)
+    net.learn_biases = False
+    grads_W, _ = net.gradients(X, T)
+    second = net.step(X, T, lr=0.5, momentum=0.9)
+    assert all(layer.change_b is None for layer in second.layers)
+    for l, layer in enumerate(second.layers):
+        assert np.allclose(layer.change_W, -0.5 * grads_W[l] + 0.9 * first.layers[l].change_W)
+    net.learn_biases = True  # the biases start again from Δb(t−1) = 0
+    _, grads_b = net.gradients(X, T)
+    third = net.step(X, T, lr=0.5, momentum=0.9)
+    assert all(np.allclose(layer.change_b, -0.5 * g) for layer, g in zip(third.layers, grads_b))
+
+
+def test_step_and_train_share_their_defaults():
+    import inspect
+    step, train = (inspect.signature(getattr(Network, name)).parameters for name in ("step", "train"))
+    assert step["lr"].default == train["lr"].default and step["momentum"].default == train["momentum"].default
+    assert train["seed"].default is None
+
+
+def test_a_net_without_a_seed_records_the_seed_it_drew():
+    X, T = two_moons(40, seed=0)
+    drawn = Network([2, 5, 1], ["tanh", "sigmoid"], "binary_cross_entropy")
+    again = Network([2, 5, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=drawn.seed)
+    assert f"seed={drawn.seed}" in repr(drawn)
+    for net in (drawn, again):
+        net.train(X, T, lr=0.3, epochs=2, batch_size=8, progress=False)
+    assert all(np.array_equal(a, b) for a, b in zip(drawn.parameters(), again.parameters()))
+
+
+# ---- the history -------------------------------------------------------------------------------
+def test_epoch_loss_and_accuracy_weigh_every_sample_before_its_update():
+    X = np.array([[1.0], [2.0], [-1.0], [0.5], [3.0]])
+    T = np.array([[1.0], [1.0], [0.0], [0.0], [1.0]])
+    net = Network([1, 1], "sigmoid", "binary_cross_entropy", weights=[[[-1.0]]], biases=[[0.2]])
+    hand, losses, correct = net.copy(), [], 0
+    for rows in (slice(0, 2), slice(2, 4), slice(4, 5)):   # batches of 2, 2 and 1, in order
+        o = hand.forward(X[rows])
+        losses += [hand.loss(X[i:i + 1], T[i:i + 1]) for i in range(5)[rows]]
+        correct += int(((o > 0.5) == (T[rows] > 0.5)).sum())
+        hand.step(X[rows], T[rows], lr=3.0)
+    history = net.train(X, T, lr=3.0, epochs=1, batch_size=2, shuffle=False, progress=False)
+    assert history.loss[0] == pytest.approx(np.mean(losses)) and history.accuracy[0] == correct / 5
+    assert all(np.array_equal(a, b) for a, b in zip(net.parameters(), hand.parameters()))
+
+
+# ---- one public backprop, and bias arguments that agree ------------------------------------------
+def test_a_hand_written_loop_of_public_calls_equals_train():
+    X, T = xor()
+    net, by_hand = Network([2, 3, 1], seed=0), Network([2, 3, 1], seed=0)
+    net.train(X, T, lr=0.5, momentum=0.9, epochs=5, batch_size=None, progress=False)
+    for _ in range(5):
+        forward = by_hand.forward_pass(X)
+        back = by_hand.backward(forward, T)
+        by_hand.update(back.grad_W, back.grad_b, lr=0.5, momentum=0.9)
+    assert all(np.allclose(a, b, rtol=0, atol=1e-15) for a, b in zip(net.parameters(), by_hand.parameters()))
+
+
+@pytest.mark.parametrize("kwargs, pattern", [
+    (dict(bias=False, biases=[np.zeros(3), np.zeros(1)]), r"bias=False contradicts the biases= given"),
+    (dict(bias=True, weights=[np.zeros((2, 3)), np.zeros((3, 1))]), r"bias=True: expected biases= next to the weights="),
+    (dict(shared_biases=True, bias=False), r"shared_biases=True: expected a net with biases"),
+    (dict(shared_biases=True, biases=[[0.1, 0.2, 0.1], [0.0]]), r"biases\[0\]: shared_biases=True keeps one bias per layer"),
+    (dict(seed=-1), r"seed: expected an integer >= 0"),
+])
+def test_bias_arguments_that_contradict_each_other_raise(kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        Network([2, 3, 1], **kwargs)
+
+
+# ---- shared biases -------------------------------------------------------------------------------
+def test_shared_biases_are_one_per_layer_with_the_summed_gradient():
+    rng = np.random.default_rng(1)
+    net = Network([3, 4, 2], "tanh", seed=0, biases=[0.3, -0.2], shared_biases=True)
+    X, T = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    assert [b.shape for b in net.biases] == [(1,), (1,)]
+    assert gradient_check(net, X, T) < 1e-6
+    first = net.step(X, T, lr=0.2, momentum=0.5)
+    for layer in first.layers:
+        assert np.allclose(layer.grad_b, layer.delta.sum(keepdims=True).reshape(1))
+    _, grads_b = net.gradients(X, T)
+    second = net.step(X, T, lr=0.2, momentum=0.5)
+    for l, layer in enumerate(second.layers):
+        assert np.allclose(layer.change_b, -0.2 * grads_b[l] + 0.5 * first.layers[l].change_b)
