@@ -512,6 +512,8 @@ class BackpropStepper(_FigureWidget):
     def __init__(self, net, X, T, lr=0.5, momentum=0.0, *, names=None):
         if max(net.sizes) > 6 or len(net.sizes) > 5:
             raise ValueError(f"net: expected a small net to draw (at most 5 layers of at most 6 neurons), got sizes {net.sizes}")
+        if net.shared_biases:
+            raise ValueError("net: the stepper shows one bias per neuron; expected shared_biases=False, got shared_biases=True")
         self.net = net.copy()
         self.X, self.T = net.as_array("X", X, net.sizes[0]), net.as_array("T", T, net.sizes[-1])
         if self.X.shape[0] != 1:

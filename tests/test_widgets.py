@@ -239,3 +239,5 @@ def test_stepper_rejects_batches_and_big_nets():
         BackpropStepper(ex.net, np.vstack([ex.X, ex.X]), np.vstack([ex.T, ex.T]))
     with pytest.raises(ValueError, match="net: expected a small net"):
         BackpropStepper(Network([2, 20, 1], seed=0), [[0.0, 1.0]], [[1.0]])
+    with pytest.raises(ValueError, match="net: the stepper shows one bias per neuron"):
+        BackpropStepper(Network([2, 2, 1], seed=0, shared_biases=True), [[0.0, 1.0]], [[1.0]])
