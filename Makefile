@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test lint bench notebooks slides
+.PHONY: lab test lint bench notebooks slides mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,9 @@ slides: $(STAMP)
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# Mutation testing of the engine (nn, training, losses, activations, update) with mutmut, configured in
+# pyproject.toml; not part of `make test` (minutes of CPU). Survivors are listed in benchmarks/MUTATION.md.
+mutation: $(STAMP)
+	cd $(CURDIR) && env -u PYTHONPATH OPENBLAS_NUM_THREADS=1 $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results

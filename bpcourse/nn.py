@@ -462,7 +462,7 @@ def gradient_check(net, X, T, eps=1e-5, floor=1e-6):
     central finite difference ĝ = (E(w + ε) − E(w − ε)) / 2ε, over every weight and bias.
     ``floor`` keeps gradients that are zero up to rounding from dividing by ~0. A float32 net is
     checked on a float64 copy (:meth:`Network.astype`): in float32 the rounding of E swamps the
-    finite difference. 1e-6 or less means backprop is right.
+    finite difference. 1e-6 or less means backprop is right; NaN means a gradient is NaN.
 
     >>> gradient_check(Network([2, 3, 2], "tanh", seed=0), [[0.5, -1.0]], [[0.0, 1.0]]) < 1e-6
     True
@@ -471,8 +471,8 @@ def gradient_check(net, X, T, eps=1e-5, floor=1e-6):
     X, T = net.data(X, T)
     grads_W, grads_b = net.gradients(X, T)
     analytic = list(grads_W) + (list(grads_b) if grads_b is not None else [])
-    worst = 0.0
-    for p, g in zip(net.parameters(), analytic):
+    errors = []
+    for p, g in zip(net.parameters(), analytic, strict=True):
         for i in np.ndindex(p.shape):
             saved = float(p[i])
             p[i] = saved + eps
@@ -481,5 +481,5 @@ def gradient_check(net, X, T, eps=1e-5, floor=1e-6):
             down = net.loss(X, T)
             p[i] = saved
             numeric, exact = (up - down) / (2 * eps), float(g[i])
-            worst = max(worst, abs(numeric - exact) / max(abs(numeric), abs(exact), floor))
-    return worst
+            errors.append(abs(numeric - exact) / max(abs(numeric), abs(exact), floor))
+    return float(np.max(errors))  # NaN if any gradient is NaN

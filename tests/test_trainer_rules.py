@@ -228,3 +228,21 @@ def test_shared_biases_are_one_per_layer_with_the_summed_gradient():
     second = net.step(X, T, lr=0.2, momentum=0.5)
     for l, layer in enumerate(second.layers):
         assert np.allclose(layer.change_b, -0.2 * grads_b[l] + 0.5 * first.layers[l].change_b)
+
+
+# ---- gradient_check reports what it measures -------------------------------------------------------
+@pytest.mark.parametrize("factor, expected", [(2.0, 0.5), (0.5, 0.5), (np.nan, np.nan)])
+def test_gradient_check_reports_the_relative_error_of_a_wrong_gradient(monkeypatch, factor, expected):
+    net = Network([2, 3, 1], "tanh", seed=0)
+    X, T = RNG.normal(size=(4, 2)), RNG.normal(size=(4, 1))
+    right = Network.gradients
+    monkeypatch.setattr(Network, "gradients", lambda self, X, T: tuple([g * factor for g in gs] for gs in right(self, X, T)))
+    assert gradient_check(net, X, T) == pytest.approx(expected, rel=1e-4, nan_ok=True)
+
+
+def test_gradient_check_checks_the_biases(monkeypatch):
+    net = Network([2, 3, 1], "tanh", seed=0)
+    X, T = RNG.normal(size=(4, 2)), RNG.normal(size=(4, 1))
+    right = Network.gradients
+    monkeypatch.setattr(Network, "gradients", lambda self, X, T: (right(self, X, T)[0], [2 * g for g in right(self, X, T)[1]]))
+    assert gradient_check(net, X, T) == pytest.approx(0.5, rel=1e-4)
