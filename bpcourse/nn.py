@@ -338,7 +338,7 @@ class Network:
         """The per-sample losses of a :meth:`forward_pass` (a backend array of shape (n,)),
         computed from the net inputs where the output is a softmax or sigmoid, so exact at any scale.
 
-        >>> net = Network([1, 2], ["softmax"], "cross_entropy", weights=[[[1000.0, -1000.0]]], biases=[0.0, 0.0])
+        >>> net = Network([1, 2], ["softmax"], "cross_entropy", weights=[[[1000.0, -1000.0]]], biases=[[0.0, 0.0]])
         >>> net.sample_losses(net.forward_pass([[1.0]]), [[0.0, 1.0]]).tolist()
         [2000.0]
         """
