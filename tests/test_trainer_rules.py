@@ -246,3 +246,4 @@ def test_gradient_check_checks_the_biases(monkeypatch):
     right = Network.gradients
     monkeypatch.setattr(Network, "gradients", lambda self, X, T: (right(self, X, T)[0], [2 * g for g in right(self, X, T)[1]]))
     assert gradient_check(net, X, T) == pytest.approx(0.5, rel=1e-4)
+
