@@ -312,6 +312,9 @@ class Network:
         if self.biases is None or not self.learn_biases:
             self._change_b = None
             return self._change_W, None
+        if grad_b is None:
+            raise ValueError("grad_b: expected ∂E/∂b per layer for this net's biases, got None; "
+                             "pass backward(...).grad_b, or set learn_biases=False to keep the biases fixed")
         if self._change_b is None:
             self._change_b = [self.xp.zeros_like(b) for b in self.biases]
         momentum_update(self.biases, [self.xp.asarray(g, dtype=self.dtype) for g in grad_b], self._change_b, lr, momentum)

@@ -247,3 +247,89 @@ def test_gradient_check_checks_the_biases(monkeypatch):
     monkeypatch.setattr(Network, "gradients", lambda self, X, T: (right(self, X, T)[0], [2 * g for g in right(self, X, T)[1]]))
     assert gradient_check(net, X, T) == pytest.approx(0.5, rel=1e-4)
 
+
+
+# ---- every number of a step, and the scores of the history ----------------------------------------
+def test_step_trace_holds_every_number_of_the_step():
+    rng = np.random.default_rng(2)
+    X, T = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    net = Network([2, 3, 2], ["tanh", "identity"], "half_sse", seed=0, biases=[rng.normal(size=3), rng.normal(size=2)])
+    first = net.step(X, T, lr=0.3, momentum=0.5)
+    before = net.copy()
+    grads_W, grads_b = net.gradients(X, T)
+    z1 = X @ net.weights[0] + net.biases[0]
+    z2 = np.tanh(z1) @ net.weights[1] + net.biases[1]
+    trace = net.step(X, T, lr=0.3, momentum=0.5)
+    assert np.array_equal(trace.X, X) and np.array_equal(trace.T, T) and (trace.lr, trace.momentum) == (0.3, 0.5)
+    assert trace.loss == before.loss(X, T) and trace.loss_after == net.loss(X, T) and trace.loss_after < trace.loss
+    for l, (layer, z) in enumerate(zip(trace.layers, (z1, z2))):
+        change_W = -0.3 * grads_W[l] + 0.5 * first.layers[l].change_W
+        change_b = -0.3 * grads_b[l] + 0.5 * first.layers[l].change_b
+        assert np.array_equal(layer.W, before.weights[l]) and np.array_equal(layer.b, before.biases[l])
+        assert np.allclose(layer.z, z) and np.allclose(layer.o, np.tanh(z) if l == 0 else z)
+        assert np.allclose(layer.grad_W, grads_W[l]) and np.allclose(layer.grad_b, grads_b[l])
+        assert np.allclose(layer.delta.sum(axis=0), grads_b[l])
+        assert np.allclose(layer.change_W, change_W) and np.allclose(layer.change_b, change_b)
+        assert np.array_equal(layer.new_W, net.weights[l]) and np.array_equal(layer.new_b, net.biases[l])
+    assert np.array_equal(trace.output, trace.layers[-1].o)
+    saved = [[a.copy() for a in (layer.change_W, layer.change_b, layer.new_W, layer.new_b)] for layer in trace.layers]
+    net.step(X, T, lr=0.3, momentum=0.5)  # the trace keeps its own copies
+    assert all(np.array_equal(a, getattr(layer, name)) for layer, arrays in zip(trace.layers, saved)
+               for a, name in zip(arrays, ("change_W", "change_b", "new_W", "new_b")))
+
+
+def test_a_step_without_biases_traces_none_for_them():
+    net = Network([2, 1], "identity", weights=[[[1.0], [2.0]]])
+    layer = net.step([[1.0, 1.0]], [[0.0]], lr=0.1).layers[0]
+    assert layer.b is None and layer.grad_b is None and layer.change_b is None and layer.new_b is None
+    assert np.allclose(layer.grad_W, [[3.0], [3.0]])
+
+
+def test_predict_is_forward_as_numpy():
+    net = Network([2, 3, 1], seed=0)
+    X = RNG.normal(size=(4, 2))
+    assert isinstance(net.predict(X), np.ndarray) and np.array_equal(net.predict(X), net.forward(X))
+
+
+def test_accuracy_rules_count_the_samples_classified_right():
+    from bpcourse.training import accuracy
+    assert accuracy(np.array([[0.9], [0.2], [0.7]]), np.array([[1.0], [1.0], [0.0]])) == pytest.approx(1 / 3)
+    assert accuracy(np.array([[0.5], [-0.2], [-0.7]]), np.array([[1.0], [1.0], [-1.0]])) == pytest.approx(2 / 3)
+    assert accuracy(np.array([[0.1, 0.7, 0.2], [0.6, 0.3, 0.1]]), np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])) == 0.5
+    assert accuracy(np.array([[0.3], [0.2]]), np.array([[0.5], [1.0]])) is None  # regression: no classes
+    assert accuracy(np.array([[0.3, 0.1]]), np.array([[1.0, 1.0]])) is None     # two labels at once: no single class
+
+
+@pytest.mark.parametrize("activation, loss, targets", [
+    ("tanh", "half_sse", lambda y: np.where(y > 0.5, 1.0, -1.0)),
+    ("softmax", "cross_entropy", lambda y: np.hstack([y, 1 - y])),
+])
+def test_history_scores_training_and_validation_data(activation, loss, targets):
+    X, y = two_moons(40, seed=0)
+    Xv, yv = two_moons(30, seed=1)
+    T, Tv = targets(y), targets(yv)
+    net = Network([2, 4, T.shape[1]], ["tanh", activation], loss, seed=0)
+    start = net.copy()
+    history = net.train(X, T, lr=0.2, epochs=1, batch_size=None, validation=(Xv, Tv), progress=False)
+
+    def right(o, t):
+        return float(np.mean(np.sign(o) == t)) if t.shape[1] == 1 else float(np.mean(o.argmax(1) == t.argmax(1)))
+    assert history.loss == [pytest.approx(start.loss(X, T))] and history.accuracy == [right(start.predict(X), T)]
+    assert history.val_loss == [pytest.approx(net.loss(Xv, Tv))] and history.val_accuracy == [right(net.predict(Xv), Tv)]
+    assert 0 < history.accuracy[0] < 1 and 0 < history.val_accuracy[0] < 1
+
+
+def test_reprs_name_the_model():
+    from bpcourse.activations import Sigmoid
+    assert repr(Sigmoid()) == "sigmoid" and repr(Sigmoid(slope=2.5)) == "sigmoid(slope=2.5)"
+    assert repr(Network([2, 1], "tanh", seed=4, biases=[0.5], shared_biases=True)) == (
+        "Network([2, 1], activation=[tanh], loss=half_sse, bias=True, shared_biases=True, seed=4, backend='numpy', "
+        "dtype='float64')")
+    assert repr(Network([2, 1], "tanh", seed=4, bias=False, dtype="float32")) == (
+        "Network([2, 1], activation=[tanh], loss=half_sse, bias=False, seed=4, backend='numpy', dtype='float32')")
+
+
+def test_update_without_bias_gradients_names_grad_b():
+    net = Network([2, 1], seed=0)
+    with pytest.raises(ValueError, match=r"grad_b: expected ∂E/∂b per layer.*learn_biases=False"):
+        net.update([np.zeros((2, 1))], None)
