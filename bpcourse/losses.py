@@ -46,7 +46,8 @@ class Loss:
         return float(self.per_sample(o, t).mean())
 
     def output_delta(self, activation, z, o, t):
-        """δ = ∂E/∂z at the output layer: ∂E/∂o pushed back through the output activation."""
+        """δ = ∂E/∂z at the output layer: ∂E/∂o pushed back through the output activation (one that
+        :meth:`check_output` accepts)."""
         return activation.backward(z, o, self.gradient(o, t))
 
     def output_loss(self, activation, z, o, t):
@@ -148,15 +149,11 @@ class BinaryCrossEntropy(Loss):
         return (o - t) / (o * (1.0 - o))
 
     def output_delta(self, activation, z, o, t):
-        if isinstance(activation, Sigmoid):
-            return activation.slope * (o - t)
-        return super().output_delta(activation, z, o, t)
+        return activation.slope * (o - t)
 
     def output_loss(self, activation, z, o, t):
-        if isinstance(activation, Sigmoid):
-            x = activation.slope * z
-            return (t * softplus(-x) + (1.0 - t) * softplus(x)).sum(axis=1)
-        return super().output_loss(activation, z, o, t)
+        x = activation.slope * z
+        return (t * softplus(-x) + (1.0 - t) * softplus(x)).sum(axis=1)
 
     def check_output(self, activation, n_outputs):
         if not isinstance(activation, Sigmoid):
@@ -185,15 +182,12 @@ class CrossEntropy(Loss):
         return -t / o
 
     def output_delta(self, activation, z, o, t):
-        if isinstance(activation, Softmax):
-            return o * t.sum(axis=1, keepdims=True) - t
-        return super().output_delta(activation, z, o, t)
+        return o * t.sum(axis=1, keepdims=True) - t
 
     def output_loss(self, activation, z, o, t):
-        if isinstance(activation, Softmax):  # −log o_k = log Σ_j e^(z_j) − z_k; the largest o never underflows
-            log_sum = z.max(axis=1, keepdims=True) - array_module(o).log(o.max(axis=1, keepdims=True))
-            return (t * (log_sum - z)).sum(axis=1)
-        return super().output_loss(activation, z, o, t)
+        # −log o_k = log Σ_j e^(z_j) − z_k, and log Σ_j e^(z_j) = max z − log(max o): the largest o never underflows
+        log_sum = z.max(axis=1, keepdims=True) - array_module(o).log(o.max(axis=1, keepdims=True))
+        return (t * (log_sum - z)).sum(axis=1)
 
     def check_output(self, activation, n_outputs):
         if not isinstance(activation, Softmax) or n_outputs < 2:

@@ -155,7 +155,7 @@ class Network:
         has_biases = self._check_bias_arguments(bias, weights is not None, biases is not None)
         if weights is None:
             weights = self._initial_weights(init, init_scale)
-            biases = [np.zeros(1 if self.shared_biases else n) for n in self.sizes[1:]] if biases is None else biases
+            biases = [np.zeros(n) for n in self.sizes[1:]] if biases is None else biases
         self.weights = self._check_weights(weights)
         self.biases = self._check_biases(biases) if has_biases else None
         self.history = None
@@ -305,7 +305,7 @@ class Network:
         ([[[-0.5]]], [[1.5]])
         """
         lr, momentum = validate.learning_rate(lr), validate.momentum(momentum)
-        grad_W = [self.xp.asarray(g, dtype=self.dtype) for g in grad_W]
+        grad_W = [self.xp.asarray(g) for g in grad_W]
         if self._change_W is None:
             self._change_W = [self.xp.zeros_like(W) for W in self.weights]
         momentum_update(self.weights, grad_W, self._change_W, lr, momentum)
@@ -317,7 +317,7 @@ class Network:
                              "pass backward(...).grad_b, or set learn_biases=False to keep the biases fixed")
         if self._change_b is None:
             self._change_b = [self.xp.zeros_like(b) for b in self.biases]
-        momentum_update(self.biases, [self.xp.asarray(g, dtype=self.dtype) for g in grad_b], self._change_b, lr, momentum)
+        momentum_update(self.biases, [self.xp.asarray(g) for g in grad_b], self._change_b, lr, momentum)
         return self._change_W, self._change_b
 
     def reset_momentum(self):
@@ -407,17 +407,23 @@ class Network:
                      shuffle=shuffle, seed=seed, validation=validation, progress=progress,
                      patience=patience, callback=callback, resume=resume)
 
-    def permutation(self, n, seed=None):
-        """A shuffled order of n samples from this net's shuffling stream, which ``seed`` (when
-        given) restarts; consecutive calls continue the stream.
+    def permutation(self, n):
+        """A shuffled order of n samples from this net's shuffling stream; consecutive calls continue it.
 
         >>> a, b = Network([1, 1], seed=3), Network([1, 1], seed=3)
-        >>> a.permutation(5).tolist() == b.permutation(5).tolist(), a.permutation(5, seed=3).tolist() == b.permutation(5).tolist()
-        (True, False)
+        >>> a.permutation(5).tolist() == b.permutation(5).tolist()
+        True
         """
-        if seed is not None:
-            self._shuffle_rng = np.random.default_rng(validate.positive_int("seed", seed, minimum=0))
         return self._shuffle_rng.permutation(n)
+
+    def restart_shuffling(self, seed):
+        """Restart the shuffling stream from ``seed`` (it starts from the net's own seed).
+
+        >>> net = Network([1, 1], seed=3); first = net.permutation(5)
+        >>> net.restart_shuffling(3); net.permutation(5).tolist() == first.tolist()
+        True
+        """
+        self._shuffle_rng = np.random.default_rng(validate.positive_int("seed", seed, minimum=0))
 
     def copy(self):
         """An independent copy: same layers, activations, loss and backend; copied parameters,
@@ -475,7 +481,7 @@ def gradient_check(net, X, T, eps=1e-5, floor=1e-6):
     grads_W, grads_b = net.gradients(X, T)
     analytic = list(grads_W) + (list(grads_b) if grads_b is not None else [])
     errors = []
-    for p, g in zip(net.parameters(), analytic, strict=True):
+    for p, g in zip(net.parameters(), analytic):
         for i in np.ndindex(p.shape):
             saved = float(p[i])
             p[i] = saved + eps

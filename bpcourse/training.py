@@ -96,8 +96,9 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
 
     ``batch_size``: 1 = online, k = mini-batch, None = full batch. Each epoch visits every sample
     once, in an order drawn from the net's shuffling stream when ``shuffle`` and there is more
-    than one batch. The stream starts from the net's ``seed`` and continues from one call to the
-    next (so ``train(epochs=1)`` twice shuffles as ``train(epochs=2)`` once); ``seed=`` restarts it.
+    than one batch (one full batch is not shuffled: the order does not change its gradient). The
+    stream starts from the net's ``seed`` and continues from one call to the next (so
+    ``train(epochs=1)`` twice shuffles as ``train(epochs=2)`` once); ``seed=`` restarts it.
     Training starts from Δw(t−1) = 0; ``resume=True`` continues with the momentum the net's last
     update left, so that ``train(epochs=1)`` then ``train(epochs=1, resume=True)`` equals
     ``train(epochs=2)``. The epoch loss and accuracy are the sample-weighted means over that epoch's
@@ -124,7 +125,7 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
         if validation is None:
             raise ValueError("patience: early stopping needs validation=(X_val, T_val), got validation=None")
     if seed is not None:
-        net.permutation(0, seed=seed)
+        net.restart_shuffling(seed)
     if not resume:
         net.reset_momentum()
     rule = accuracy_rule(T)

@@ -4,8 +4,11 @@ ValueError that says what to use instead; the momentum state follows one documen
 import numpy as np
 import pytest
 
+from bpcourse.activations import Identity, ReLU, Sigmoid, Softmax, Tanh
 from bpcourse.datasets import two_moons, xor
+from bpcourse.losses import get_loss
 from bpcourse.nn import Network, gradient_check
+from bpcourse.training import TrainingDiverged
 
 RNG = np.random.default_rng(0)
 
@@ -320,7 +323,6 @@ def test_history_scores_training_and_validation_data(activation, loss, targets):
 
 
 def test_reprs_name_the_model():
-    from bpcourse.activations import Sigmoid
     assert repr(Sigmoid()) == "sigmoid" and repr(Sigmoid(slope=2.5)) == "sigmoid(slope=2.5)"
     assert repr(Network([2, 1], "tanh", seed=4, biases=[0.5], shared_biases=True)) == (
         "Network([2, 1], activation=[tanh], loss=half_sse, bias=True, shared_biases=True, seed=4, backend='numpy', "
@@ -333,3 +335,159 @@ def test_update_without_bias_gradients_names_grad_b():
     net = Network([2, 1], seed=0)
     with pytest.raises(ValueError, match=r"grad_b: expected ∂E/∂b per layer.*learn_biases=False"):
         net.update([np.zeros((2, 1))], None)
+
+
+# ---- defaults, argument checks and conversions ------------------------------------------------------
+def test_defaults_of_step_update_and_train(capsys):
+    from bpcourse import training
+    net = Network([1, 1], "identity", weights=[[[2.0]]])
+    net.step([[1.0]], [[0.0]])                          # α = 0.1: w = 2 − 0.1·2
+    net.step([[1.0]], [[0.0]])                          # γ = 0: no momentum term
+    assert net.weights[0][0, 0] == pytest.approx(2 * 0.9 ** 2)
+    net.update([[[1.0]]], None)
+    net.update([[[1.0]]], None)
+    assert net.weights[0][0, 0] == pytest.approx(2 * 0.9 ** 2 - 0.2)
+    for run in (lambda n, *data: n.train(*data), lambda n, *data: training.train(n, *data)):
+        fresh = Network([1, 1], "identity", weights=[[[2.0]]])
+        fresh.step([[1.0]], [[0.0]], lr=0.5, momentum=0.9)     # momentum that train must not use
+        history = run(fresh, [[1.0]], [[0.0]])                 # 10 full-batch epochs, α = 0.1, with a progress bar
+        assert history.epochs == 10 and fresh.weights[0][0, 0] == pytest.approx(0.9 ** 10)
+        assert "training" in capsys.readouterr().err
+    X, T = two_moons(20, seed=0)
+    shuffled, in_order = (Network([2, 3, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=1) for _ in range(2))
+    shuffled.train(X, T, epochs=1, batch_size=5, progress=False)
+    in_order.train(X, T, epochs=1, batch_size=5, progress=False, shuffle=False)
+    assert not np.allclose(shuffled.weights[0], in_order.weights[0])
+    by_hand = Network([2, 3, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=1)
+    for rows in (slice(0, 5), slice(5, 10), slice(10, 15), slice(15, 20)):
+        by_hand.step(X[rows], T[rows])
+    assert all(np.allclose(a, b, atol=1e-15, rtol=0) for a, b in zip(in_order.parameters(), by_hand.parameters()))
+    assert capsys.readouterr().err == ""
+
+
+def test_biases_given_as_numbers_and_in_the_nets_dtype():
+    net = Network([2, 3, 1], biases=[0.5, 0.25], seed=0, dtype="float32")
+    assert [b.tolist() for b in net.biases] == [[0.5] * 3, [0.25]] and all(b.dtype == np.float32 for b in net.biases)
+    shared = Network([2, 3, 1], biases=[[0.5, 0.5, 0.5], 0.25], seed=0, shared_biases=True)
+    assert [b.tolist() for b in shared.biases] == [[0.5], [0.25]]
+    assert [b.tolist() for b in Network([2, 3, 1], seed=0, shared_biases=True).biases] == [[0.0], [0.0]]
+    with pytest.raises(ValueError, match=r"biases\[0\]: shared_biases=True keeps one bias per layer"):
+        Network([2, 3, 1], biases=[np.full((1, 1), 0.5), 0.0], seed=0, shared_biases=True)
+    with pytest.raises(ValueError, match=r"biases\[1\]: expected finite values"):
+        Network([2, 3, 1], biases=[0.0, np.nan], seed=0)
+
+
+def test_the_passes_convert_or_refuse_what_they_are_given():
+    net = Network([2, 3, 2], ["tanh", "softmax"], "cross_entropy", seed=0)
+    forward = net.forward_pass(np.ones((4, 2), dtype=np.float32))
+    assert forward.o[-1].dtype == np.float64 and forward.z[0].dtype == np.float64
+    for bad in (np.ones((4, 3)), np.ones((4, 2, 1))):
+        with pytest.raises(ValueError, match=r"^X: expected shape \(n_samples, 2\)"):
+            net.forward_pass(bad)
+        with pytest.raises(ValueError, match=r"^X: expected shape \(n_samples, 2\)"):
+            net.forward(bad)
+    for call in (net.backward, net.sample_losses):
+        with pytest.raises(ValueError, match=r"^T: expected shape \(n_samples, 2\)"):
+            call(forward, np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"^T: expected 4 rows like the forward pass's X, got 3"):
+        net.backward(forward, np.ones((3, 2)))
+    assert np.allclose(net.backward(forward, [[1.0, 0.0]] * 4).grad_W[0], net.gradients(np.ones((4, 2)), [[1.0, 0.0]] * 4)[0][0])
+
+
+def test_a_float32_copy_and_its_momentum():
+    net = Network([2, 3, 1], seed=0)
+    net.step([[0.5, 1.0]], [[1.0]], momentum=0.5)
+    small = net.astype("float32")
+    assert small.dtype == np.float32 and all(p.dtype == np.float32 for p in small.parameters())
+    assert small.forward([[0.5, 1.0]]).dtype == np.float32
+    trace, again = small.step([[0.5, 1.0]], [[1.0]], momentum=0.5), net.step([[0.5, 1.0]], [[1.0]], momentum=0.5)
+    assert trace.layers[0].change_W.dtype == np.float32
+    assert np.allclose(trace.layers[0].change_W, again.layers[0].change_W, rtol=1e-5, atol=1e-7)
+
+
+def test_default_initialisation_scale_and_a_fresh_history():
+    uniform = Network([20, 20], init="uniform", seed=0).weights[0]
+    assert 0.45 < np.abs(uniform).max() <= 0.5
+    net = Network([2, 1], seed=0)
+    assert net.history is None
+    net.train([[0.0, 1.0]], [[1.0]], epochs=1, progress=False)
+    assert net.history is not None and net.copy().history is None
+
+
+def test_a_copy_continues_its_own_shuffling_stream():
+    net = Network([1, 1], seed=5)
+    net.permutation(10)
+    a, b = net.copy(), net.copy()
+    assert a.permutation(10).tolist() == b.permutation(10).tolist() == net.permutation(10).tolist()
+
+
+def test_one_full_batch_is_not_shuffled_and_draws_nothing():
+    X, T = xor()
+    trained, fresh = Network([2, 3, 1], seed=2), Network([2, 3, 1], seed=2)
+    trained.train(X, T, epochs=3, batch_size=4, progress=False)
+    assert trained.permutation(8).tolist() == fresh.permutation(8).tolist()
+    unshuffled = Network([2, 3, 1], seed=2)
+    unshuffled.train(X, T, epochs=3, batch_size=4, shuffle=False, progress=False)
+    assert all(np.array_equal(a, b) for a, b in zip(trained.parameters(), unshuffled.parameters()))
+
+
+def test_divergence_within_an_epoch_is_reported_not_warned():
+    X = np.linspace(-1, 1, 20).reshape(-1, 1)
+    net = Network([1, 1], "identity", "sse", seed=0)
+    with pytest.raises(TrainingDiverged, match="smaller learning rate"):
+        net.train(X, 3 * X, lr=1e3, epochs=50, batch_size=1, progress=False)
+
+
+def test_a_validation_loss_that_never_falls_keeps_the_first_epoch_as_the_best():
+    net = Network([1, 1], "identity", weights=[[[1.0]]])
+    history = net.train([[0.0]], [[0.0]], epochs=10, validation=([[1.0]], [[0.0]]), patience=2, progress=False)
+    assert history.best_epoch == 1 and history.stopped_early and history.epochs == 3
+
+
+def test_more_argument_checks():
+    with pytest.raises(ValueError, match=r"slope: expected a positive number, got 0"):
+        Sigmoid(slope=0)
+    with pytest.raises(ValueError, match=r"sizes: expected a list of at least 2 layer widths, got 'ab'"):
+        Network("ab")
+    with pytest.raises(ValueError, match=r"validation: expected a pair \(X_val, T_val\), got tuple"):
+        Network([2, 1], seed=0).train(*xor(), validation=(xor()[0],), progress=False)
+    with pytest.raises(ValueError, match=r"loss: cross_entropy needs a softmax output"):
+        get_loss("cross_entropy").check_output(Sigmoid(), 3)
+    with pytest.raises(ValueError, match=r"seed: expected an integer >= 0, got -2"):
+        Network([2, 1], seed=0).train(*xor(), seed=-2, progress=False)
+    with pytest.raises(ValueError, match=r"patience: expected an integer >= 1, got 0"):
+        Network([2, 1], seed=0).train(*xor(), validation=xor(), patience=0, progress=False)
+    assert Network([2, 1], seed=0).train(*xor(), batch_size=4, epochs=1, progress=False).epochs == 1  # batch_size = n
+
+
+# ---- activations and losses at their edges --------------------------------------------------------
+def test_relu_takes_slope_0_at_the_kink_and_a_relu_output_is_differentiated():
+    assert float(ReLU().derivative(np.array(0.0), np.array(0.0))) == 0.0
+    assert ReLU().backward(np.array([[0.0, 1.0]]), None, np.array([[3.0, 3.0]])).tolist() == [[0.0, 3.0]]
+    net = Network([2, 3, 2], ["tanh", "relu"], "half_sse", seed=0, biases=[0.0, 3.0])
+    assert gradient_check(net, RNG.normal(size=(3, 2)), RNG.normal(size=(3, 2))) < 1e-6
+
+
+def test_activations_called_directly():
+    z = np.array([[0.5, -1.0]])
+    assert np.array_equal(Tanh()(z), np.tanh(z)) and np.array_equal(Identity().derivative(z, z), np.ones_like(z))
+    rows = Softmax()(np.array([[1000.0, 999.0], [0.0, -1.0]]))   # each row shifted by its own maximum
+    assert np.allclose(rows[0], rows[1]) and np.isfinite(rows).all()
+
+
+def test_losses_of_several_samples_and_of_float32_probabilities():
+    o, t = np.array([[0.5], [0.25]]), np.array([[1.0], [0.0]])
+    assert get_loss("binary_cross_entropy").value(o, t) == pytest.approx(-(np.log(0.5) + np.log(0.75)) / 2)
+    o2, t2 = np.array([[0.5, 0.5], [0.25, 0.75]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert get_loss("cross_entropy").value(o2, t2) == pytest.approx(-(np.log(0.5) + np.log(0.75)) / 2)
+    zero = np.array([[0.0, 1.0]], dtype=np.float32)
+    assert get_loss("cross_entropy").value(zero, np.array([[1.0, 0.0]], dtype=np.float32)) == pytest.approx(
+        -np.log(np.finfo(np.float32).tiny))
+
+
+def test_accuracy_at_the_thresholds():
+    from bpcourse.training import accuracy
+    assert accuracy(np.array([[0.5]]), np.array([[1.0]])) == 0.0          # o > 0.5 is class 1; 0.5 is not
+    assert accuracy(np.array([[0.0], [0.0]]), np.array([[1.0], [-1.0]])) == 0.5   # sign(0) counts as −1
+    assert accuracy(np.array([[0.5], [-0.5]]), np.array([[1.0], [-1.0]])) == 1.0
+    assert accuracy(np.array([[0.3, 0.7]]), np.array([[0.3, 0.7]])) is None        # soft labels: no class
