@@ -217,9 +217,9 @@ class Network:
             if b.ndim > 1 or b.size not in (1, n) or (b != b.flat[0]).any():
                 raise ValueError(f"biases[{i}]: shared_biases=True keeps one bias per layer; expected a number (or {n} "
                                  f"equal ones), got {b.tolist()}; for one bias per neuron use shared_biases=False")
-            return b.reshape(-1)[:1]
+            return b.ravel()[:1]
         if b.ndim == 0:
-            b = np.full(n, b, dtype=self.dtype)
+            b = np.full(n, b)  # b already has the net's dtype
         if b.shape != (n,):
             raise ValueError(f"biases[{i}]: expected shape ({n},) or a scalar, got {b.shape}")
         return b
