@@ -432,7 +432,7 @@ def test_one_full_batch_is_not_shuffled_and_draws_nothing():
 
 
 def test_divergence_within_an_epoch_is_reported_not_warned():
-    X = np.linspace(-1, 1, 21).reshape(-1, 1)   # x = 0 meets an infinite weight: 0·∞ is NaN, "invalid" in IEEE terms
+    X = np.linspace(-1, 1, 201).reshape(-1, 1)  # the weight overflows within the epoch; then Δw(t−1)·γ is ∞·0: NaN, "invalid"
     net = Network([1, 1], "identity", "sse", seed=0)
     with pytest.raises(TrainingDiverged, match="smaller learning rate"):
         net.train(X, 3 * X, lr=1e3, epochs=50, batch_size=1, shuffle=False, progress=False)
