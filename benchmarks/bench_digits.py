@@ -6,7 +6,8 @@ Both bpcourse and the NumPy loop record the per-epoch training loss and accuracy
 Prints the fastest of 7 runs of each, the ratios and the held-out accuracy; then the peak memory of
 a bpcourse run in a fresh process. Implementations are interleaved run by run, in a rotating order,
 so machine noise hits them alike; the fastest run is the one least disturbed by other work on the
-machine. Usage: python benchmarks/bench_digits.py [--repeats 7]
+machine. On a busy machine pass --threads 1: extra BLAS threads then wait on each other and the
+timings of one run vary many times over. Usage: python benchmarks/bench_digits.py [--repeats 7] [--threads 1]
 """
 import argparse
 import subprocess
