@@ -298,14 +298,15 @@ class Network:
     def update(self, grad_W, grad_b, lr=0.1, momentum=0.0):
         """The update Δw(t) = −α·∂E/∂w + γ·Δw(t−1), w ← w + Δw, of every weight (and bias, unless
         ``learn_biases`` is False), in place. Δw(t−1) is what the previous update applied (0 at
-        first). Returns the changes applied: (Δw per layer, Δb per layer or None).
+        first). Returns the changes applied, (Δw per layer, Δb per layer or None): the net's own
+        Δw(t−1) for the next update, so copy them to keep them.
 
         >>> net = Network([1, 1], "identity", weights=[[[2.0]]])
         >>> [dW.tolist() for dW in net.update([[[2.0]]], None, lr=0.25)[0]], net.weights[0].tolist()
         ([[[-0.5]]], [[1.5]])
         """
         lr, momentum = validate.learning_rate(lr), validate.momentum(momentum)
-        grad_W = [self.xp.asarray(g) for g in grad_W]
+        grad_W = self._gradients("grad_W", grad_W, self.weights)
         if self._change_W is None:
             self._change_W = [self.xp.zeros_like(W) for W in self.weights]
         momentum_update(self.weights, grad_W, self._change_W, lr, momentum)
@@ -317,8 +318,16 @@ class Network:
                              "pass backward(...).grad_b, or set learn_biases=False to keep the biases fixed")
         if self._change_b is None:
             self._change_b = [self.xp.zeros_like(b) for b in self.biases]
-        momentum_update(self.biases, [self.xp.asarray(g) for g in grad_b], self._change_b, lr, momentum)
+        momentum_update(self.biases, self._gradients("grad_b", grad_b, self.biases), self._change_b, lr, momentum)
         return self._change_W, self._change_b
+
+    def _gradients(self, name, grads, params):
+        """``grads`` as backend arrays, one of the shape of each parameter array in ``params``."""
+        grads = [self.xp.asarray(g) for g in grads]
+        if [g.shape for g in grads] != [p.shape for p in params]:
+            raise ValueError(f"{name}: expected one gradient per layer, of shapes {[p.shape for p in params]}, "
+                             f"got {[g.shape for g in grads]}")
+        return grads
 
     def reset_momentum(self):
         """Forget Δw(t−1): the next update starts without a momentum term."""

@@ -516,3 +516,14 @@ def test_regression_with_validation_has_no_accuracy_anywhere():
 def test_the_backend_argument_wins_over_the_environment(monkeypatch):
     monkeypatch.setenv("BPCOURSE_BACKEND", "cupy")
     assert Network([2, 1], seed=0, backend="numpy").xp is np
+
+
+@pytest.mark.parametrize("grads, name", [
+    (dict(grad_W=[np.zeros((2, 3))], grad_b=[np.zeros(3), np.zeros(1)]), "grad_W"),           # a layer missing
+    (dict(grad_W=[np.zeros((2, 3)), np.zeros(1)], grad_b=[np.zeros(3), np.zeros(1)]), "grad_W"),  # would broadcast
+    (dict(grad_W=[np.zeros((2, 3)), np.zeros((3, 1))], grad_b=[np.zeros(1), np.zeros(1)]), "grad_b"),
+])
+def test_update_refuses_gradients_of_the_wrong_shapes(grads, name):
+    net = Network([2, 3, 1], seed=0)
+    with pytest.raises(ValueError, match=rf"^{name}: expected one gradient per layer, of shapes"):
+        net.update(**grads)
