@@ -286,6 +286,8 @@ def test_a_step_without_biases_traces_none_for_them():
     layer = net.step([[1.0, 1.0]], [[0.0]], lr=0.1).layers[0]
     assert layer.b is None and layer.grad_b is None and layer.change_b is None and layer.new_b is None
     assert np.allclose(layer.grad_W, [[3.0], [3.0]])
+    assert net.gradients([[1.0, 1.0]], [[0.0]])[1] is None
+    assert net.backward(net.forward_pass([[1.0, 1.0]]), [[0.0]]).grad_b is None
 
 
 def test_predict_is_forward_as_numpy():
