@@ -12,7 +12,7 @@ UV ?= $(shell grep -m1 -o '^uv==[^ ;]*' $(LOCK))
 STAMP := $(BIN)/.bpcourse-installed
 LATEST_VENV := .venv-latest
 
-.PHONY: lab test test-latest lock lint bench notebooks slides assignments autograde
+.PHONY: lab test test-latest lock lint bench notebooks slides assignments autograde mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(patsubst %/bin,%,$(BIN))
@@ -84,3 +84,9 @@ autograde: $(STAMP)
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# Mutation testing of the engine (nn, training, losses, activations, update) with mutmut, configured in
+# pyproject.toml; not part of `make test` (minutes of CPU). Survivors are listed in benchmarks/MUTATION.md.
+mutation: $(STAMP)
+	cd $(CURDIR) && env -u PYTHONPATH OPENBLAS_NUM_THREADS=1 $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results

@@ -41,10 +41,10 @@ def values_222(trace, loss_after_10000):
     -0.0190491183
     """
     hidden, output = _numpy(trace.layers)
-    o, t = output["out"][0], np.asarray(to_numpy(trace.T), dtype=float)[0]
-    hidden_out = hidden["out"][0]
-    values = {"net_h1": hidden["net"][0, 0], "out_h1": hidden_out[0], "out_h2": hidden_out[1],
-              "net_o1": output["net"][0, 0], "out_o1": o[0], "out_o2": o[1],
+    o, t = output["o"][0], np.asarray(to_numpy(trace.T), dtype=float)[0]
+    hidden_out = hidden["o"][0]
+    values = {"net_h1": hidden["z"][0, 0], "out_h1": hidden_out[0], "out_h2": hidden_out[1],
+              "net_o1": output["z"][0, 0], "out_o1": o[0], "out_o2": o[1],
               "E_o1": 0.5 * (t[0] - o[0]) ** 2, "E_o2": 0.5 * (t[1] - o[1]) ** 2, "E_total": trace.loss,
               "dEtotal/dout_o1": o[0] - t[0], "dout_o1/dnet_o1": o[0] * (1 - o[0]),
               "dEtotal/dw5": output["grad_W"][0, 0], "delta_o1": output["delta"][0, 0],
@@ -68,14 +68,14 @@ def values_2321(trace):
     0.086107
     """
     layers = _numpy(trace.layers)
-    names = neuron_names([layers[0]["W"].shape[0]] + [layer["out"].shape[1] for layer in layers])
+    names = neuron_names([layers[0]["W"].shape[0]] + [layer["o"].shape[1] for layer in layers])
     values = {}
     for l, layer in enumerate(layers, start=1):
         for k, name in enumerate(names[l]):
-            values.update({f"I{name}": layer["net"][0, k], f"O{name}": layer["out"][0, k], f"d{name}": -layer["delta"][0, k]})
+            values.update({f"I{name}": layer["z"][0, k], f"O{name}": layer["o"][0, k], f"d{name}": -layer["delta"][0, k]})
         for j, k in np.ndindex(layer["W"].shape):
             pair = f"{names[l - 1][j]}{names[l][k]}"
-            values.update({f"Dw{pair}": layer["delta_W"][j, k], f"w{pair}": layer["new_W"][j, k]})
+            values.update({f"Dw{pair}": layer["change_W"][j, k], f"w{pair}": layer["new_W"][j, k]})
     return {key: float(value) for key, value in values.items()}
 
 

@@ -40,7 +40,8 @@ def _checked(net, X, T=None):
         if T.shape[0] != X.shape[0]:
             raise ValueError(f"T: expected {X.shape[0]} rows like X, got {T.shape[0]}")
     weights = [to_numpy(W).tolist() for W in net.weights]
-    biases = None if net.biases is None else [to_numpy(b).tolist() for b in net.biases]
+    biases = None if net.biases is None else [np.broadcast_to(to_numpy(b), (n,)).tolist()  # a shared bias serves every neuron
+                                              for b, n in zip(net.biases, net.sizes[1:])]
     return weights, biases, X, T
 
 
@@ -102,4 +103,6 @@ def loop_gradients(net, X, T):
                     back.append(total * f_prime[j])
                 delta = back
     grads_W = [np.array(g, dtype=net.dtype) for g in grads_W]
+    if net.shared_biases:
+        grads_b = [[sum(g)] for g in grads_b]
     return grads_W, None if biases is None else [np.array(g, dtype=net.dtype) for g in grads_b]

@@ -2,7 +2,9 @@
 and its gradient with respect to the network output ``o`` for targets ``t``.
 
 ``Network.loss`` is the mean of the per-sample loss over the samples, so for one sample it is
-exactly the textbook E.
+exactly the textbook E. The network asks for its loss through :meth:`Loss.output_loss`, which
+the cross-entropies compute from the net input z (log-sum-exp, softplus): exact at any scale,
+where log o would round a saturated output to 0.
 """
 from .activations import Sigmoid, Softmax
 from .backend import array_module
@@ -10,10 +12,22 @@ from .validate import named
 
 
 def _log(x):
-    """log x with x clipped at the smallest positive float, so a saturated output gives a large
-    finite loss instead of −inf."""
+    """log x with x clipped at the smallest positive float, so a probability given as exactly 0
+    gives a large finite loss instead of −inf (the network itself never takes this log: see
+    :meth:`Loss.output_loss`)."""
     xp = array_module(x)
     return xp.log(xp.maximum(x, xp.finfo(x.dtype).tiny))
+
+
+def softplus(x):
+    """log(1 + eˣ) = max(x, 0) + log(1 + e^(−|x|)), exact for any x (never overflows).
+
+    >>> import numpy as np
+    >>> softplus(np.array([-1000.0, 0.0, 1000.0])).round(6).tolist()
+    [0.0, 0.693147, 1000.0]
+    """
+    xp = array_module(x)
+    return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
 
 
 class Loss:
@@ -32,8 +46,16 @@ class Loss:
         return float(self.per_sample(o, t).mean())
 
     def output_delta(self, activation, z, o, t):
-        """δ = ∂E/∂z at the output layer: ∂E/∂o pushed back through the output activation."""
+        """δ = ∂E/∂z at the output layer: ∂E/∂o pushed back through the output activation (one that
+        :meth:`check_output` accepts)."""
         return activation.backward(z, o, self.gradient(o, t))
+
+    def output_loss(self, activation, z, o, t):
+        """The per-sample loss of a network whose output layer has net input z and output o = f(z)."""
+        return self.per_sample(o, t)
+
+    def check_output(self, activation, n_outputs):
+        """Raise a ValueError if this loss cannot be computed on ``n_outputs`` outputs of ``activation``."""
 
     def __repr__(self):
         return self.name
@@ -110,7 +132,8 @@ class MAE(Loss):
 class BinaryCrossEntropy(Loss):
     """E = −Σ_k [t_k·log o_k + (1 − t_k)·log(1 − o_k)]; ∂E/∂o = (o − t) / (o·(1 − o)).
 
-    With a sigmoid output the o·(1 − o) cancels f'(z): δ = s·(o − t) (slope s), used directly.
+    Needs sigmoid outputs. There the o·(1 − o) cancels f'(z): δ = s·(o − t) (slope s), used
+    directly, and with x = s·z, E = Σ_k [t_k·softplus(−x_k) + (1 − t_k)·softplus(x_k)], exact for any z.
 
     >>> import numpy as np
     >>> round(BinaryCrossEntropy().value(np.array([[0.5]]), np.array([[1.0]])), 4)
@@ -126,15 +149,24 @@ class BinaryCrossEntropy(Loss):
         return (o - t) / (o * (1.0 - o))
 
     def output_delta(self, activation, z, o, t):
-        if isinstance(activation, Sigmoid):
-            return activation.slope * (o - t)
-        return super().output_delta(activation, z, o, t)
+        return activation.slope * (o - t)
+
+    def output_loss(self, activation, z, o, t):
+        x = activation.slope * z
+        return (t * softplus(-x) + (1.0 - t) * softplus(x)).sum(axis=1)
+
+    def check_output(self, activation, n_outputs):
+        if not isinstance(activation, Sigmoid):
+            raise ValueError(f"loss: binary_cross_entropy needs sigmoid outputs (probabilities in (0, 1)), got {activation!r}; "
+                             "for a softmax output use cross_entropy, for other outputs half_sse or mse")
 
 
 class CrossEntropy(Loss):
     """E = −Σ_k t_k·log o_k; ∂E/∂o = −t / o.
 
-    With a softmax output (and one-hot or probability targets) δ = o − t, used directly.
+    Needs a softmax output over ≥ 2 classes. There δ = o·Σ_k t_k − t, which is o − t for targets
+    that sum to 1 (one-hot or probabilities), used directly, and log o_k = z_k − log Σ_j e^(z_j),
+    exact for any z: log Σ_j e^(z_j) = max z − log(max o), and the largest o is at least 1/K.
 
     >>> import numpy as np
     >>> round(CrossEntropy().value(np.array([[0.25, 0.75]]), np.array([[0.0, 1.0]])), 4)
@@ -150,9 +182,17 @@ class CrossEntropy(Loss):
         return -t / o
 
     def output_delta(self, activation, z, o, t):
-        if isinstance(activation, Softmax):
-            return o - t
-        return super().output_delta(activation, z, o, t)
+        return o * t.sum(axis=1, keepdims=True) - t
+
+    def output_loss(self, activation, z, o, t):
+        # −log o_k = log Σ_j e^(z_j) − z_k, and log Σ_j e^(z_j) = max z − log(max o): the largest o never underflows
+        log_sum = z.max(axis=1, keepdims=True) - array_module(o).log(o.max(axis=1, keepdims=True))
+        return (t * (log_sum - z)).sum(axis=1)
+
+    def check_output(self, activation, n_outputs):
+        if not isinstance(activation, Softmax) or n_outputs < 2:
+            raise ValueError(f"loss: cross_entropy needs a softmax output over >= 2 classes, got {activation!r} over "
+                             f"{n_outputs} output(s); for one sigmoid output use binary_cross_entropy")
 
 
 LOSSES = {cls.name: cls for cls in (HalfSSE, SSE, MSE, MAE, BinaryCrossEntropy, CrossEntropy)}

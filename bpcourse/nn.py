@@ -1,20 +1,26 @@
 """The numeric trainer: one forward pass, one backward pass, one update rule.
 
-Course notation (notebook 00): layer l has weights W_l of shape (fan_in, fan_out) and biases b_l;
-for a batch of inputs o_0 = X (one row per sample)
+Course notation (notebook 00, NOTATION.md): layer l has weights W_l of shape (fan_in, fan_out) and
+biases b_l; for a batch of inputs o_0 = X (one row per sample)
 
-    z_l = o_{l−1}·W_l + b_l          net input
+    z_l = o_{l−1}·W_l + b_l          net input                     (forward pass)
     o_l = f_l(z_l)                   output
-    δ_l = ∂E/∂z_l                    delta
-    δ_L = ∂E/∂o_L ⊙ f_L'(z_L)        output layer
-    δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f_l'(z_l)   hidden layers
-    ∂E/∂W_l = o_{l−1}ᵀ·δ_l,  ∂E/∂b_l = Σ_samples δ_l
-    Δw(t) = −α·∂E/∂w + γ·Δw(t−1),  w ← w + Δw
+    δ_L = ∂E/∂o_L ⊙ f_L'(z_L)        delta of the output layer      (backward pass: BP1)
+    δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f_l'(z_l)   delta of a hidden layer  (BP2)
+    ∂E/∂b_l = Σ_samples δ_l          (BP3; with shared biases also summed over the layer's neurons)
+    ∂E/∂W_l = o_{l−1}ᵀ·δ_l           (BP4)
+    Δw(t) = −α·∂E/∂w + γ·Δw(t−1),  w ← w + Δw                       (update)
 
 where E is the mean over the samples of the per-sample loss.
+
+Momentum state, Δw(t−1): :meth:`Network.step` and :meth:`Network.update` keep it from one call
+to the next; :meth:`Network.train` starts from Δw(t−1) = 0 unless ``resume=True``; restoring the
+best parameters after early stopping, :meth:`Network.reset_momentum` and freezing the biases
+forget it (the biases' part only, for the last). :meth:`Network.copy` copies it.
 """
 import copy
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,14 +37,14 @@ class LayerTrace:
     """Every number one layer touched in one :meth:`Network.step` (arrays of the backend)."""
 
     W: object          # weights before the step
-    b: object          # biases before the step (None without biases)
-    net: object        # z = o_prev·W + b
-    out: object        # o = f(z)
+    b: object          # biases before the step (None without biases; shape (1,) when shared)
+    z: object          # net input z = o_prev·W + b
+    o: object          # output o = f(z)
     delta: object      # δ = ∂E/∂z
     grad_W: object     # ∂E/∂W = o_prevᵀ·δ
-    grad_b: object     # ∂E/∂b = Σ δ
-    delta_W: object    # Δw applied
-    delta_b: object    # Δb applied (None without biases or when biases are frozen)
+    grad_b: object     # ∂E/∂b = Σ δ (None without biases)
+    change_W: object   # Δw(t) applied
+    change_b: object   # Δb(t) applied (None without biases or when biases are frozen)
     new_W: object      # W + Δw
     new_b: object      # b + Δb
 
@@ -58,61 +64,105 @@ class StepTrace:
     @property
     def output(self):
         """The network output o_L before the step."""
-        return self.layers[-1].out
+        return self.layers[-1].o
+
+
+class Forward(NamedTuple):
+    """The forward pass: ``z[l]`` is the net input of layer l + 1, ``o[l]`` the output of layer l
+    (``o[0]`` is X, ``o[-1]`` the network output)."""
+
+    z: list
+    o: list
+
+
+class Backward(NamedTuple):
+    """The backward pass: δ, ∂E/∂W and ∂E/∂b per layer, first layer first (``grad_b`` is None
+    without biases)."""
+
+    delta: list
+    grad_W: list
+    grad_b: list
+
+
+def check_sizes(sizes):
+    """``sizes`` as a list of at least two positive layer widths, inputs first.
+
+    >>> check_sizes((2, 3, 1))
+    [2, 3, 1]
+    """
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+        raise ValueError(f"sizes: expected a list of at least 2 layer widths, got {sizes!r}")
+    return [validate.positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+
+
+def check_activations(activation, sizes):
+    """One :class:`~bpcourse.activations.Activation` per layer of a net of ``sizes``: the name or
+    instance given for every layer, or one per layer; softmax only on an output layer of ≥ 2 neurons.
+
+    >>> check_activations("tanh", [2, 3, 1])
+    [tanh, tanh]
+    """
+    n_layers = len(sizes) - 1
+    if isinstance(activation, (list, tuple)):
+        if len(activation) != n_layers:
+            raise ValueError(f"activation: expected one per layer ({n_layers}), got {len(activation)}")
+        activations = [get_activation(a) for a in activation]
+    else:
+        activations = [get_activation(activation) for _ in range(n_layers)]
+    if any(not a.elementwise for a in activations[:-1]):
+        raise ValueError(f"activation: softmax is only allowed on the output layer, got {activations}")
+    if not activations[-1].elementwise and sizes[-1] < 2:
+        raise ValueError(f"activation: a softmax over one output is always 1 and learns nothing; expected at least "
+                         f"2 outputs, got sizes {sizes}; for one output use 'sigmoid'")
+    return activations
+
+
+def _drawn_seed():
+    return int(np.random.SeedSequence().generate_state(1)[0])
 
 
 class Network:
     """A fully connected feed-forward network trained by backpropagation.
 
     ``sizes`` lists the layer widths, inputs first; ``activation`` is a name / Activation or one
-    per layer; ``weights[l]`` has shape (sizes[l], sizes[l+1]). Given weights without biases make
-    a net without biases; without weights the parameters are drawn from ``seed`` (``init``:
-    auto, uniform, xavier, he) with zero biases unless ``bias=False``. ``learn_biases=False``
-    keeps the biases fixed during updates (as in the source's 2-2-2 worked example).
+    per layer; ``weights[l]`` has shape (sizes[l], sizes[l+1]). Without weights the parameters are
+    drawn from ``seed`` (``init``: auto, uniform, xavier, he) with zero biases unless
+    ``bias=False``; with weights, the net has biases exactly when ``biases`` are given (``bias``
+    may confirm that, never contradict it). ``learn_biases=False`` keeps the biases fixed during
+    updates; ``shared_biases=True`` gives each layer one bias shared by its neurons (source 002's
+    model). ``seed`` also starts the stream that shuffles the training samples; without one a seed
+    is drawn and kept in ``net.seed``: pass that number as ``seed=`` to reproduce the net.
 
     >>> net = Network([2, 2, 2], weights=[[[.15, .25], [.2, .3]], [[.4, .5], [.45, .55]]],
-    ...               biases=[[.35, .35], [.6, .6]])
-    >>> round(net.loss([.05, .1], [.01, .99]), 9)
-    0.298371109
+    ...               biases=[.35, .6], shared_biases=True)
+    >>> round(net.loss([.05, .1], [.01, .99]), 9), net.biases[0].tolist()
+    (0.298371109, [0.35])
     """
 
     def __init__(self, sizes, activation="sigmoid", loss="half_sse", *, weights=None, biases=None,
-                 bias=True, seed=None, backend=None, dtype="float64", init="auto", init_scale=0.5,
-                 learn_biases=True):
-        self.sizes = self._check_sizes(sizes)
-        self.activations = self._check_activations(activation, len(self.sizes) - 1)
+                 bias=None, seed=None, backend=None, dtype="float64", init="auto", init_scale=0.5,
+                 learn_biases=True, shared_biases=False):
+        self.sizes = check_sizes(sizes)
+        self.activations = check_activations(activation, self.sizes)
         self.loss_function = get_loss(loss)
+        self.loss_function.check_output(self.activations[-1], self.sizes[-1])
         self.backend = backend_name(backend)
         self.xp = get_backend(self.backend)
         self.dtype = self._check_dtype(dtype)
         self.learn_biases = bool(learn_biases)
+        self.shared_biases = bool(shared_biases)
+        self.seed = _drawn_seed() if seed is None else validate.positive_int("seed", seed, minimum=0)
+        has_biases = self._check_bias_arguments(bias, weights is not None, biases is not None)
         if weights is None:
-            weights, default_biases = self._initial_parameters(seed, init, init_scale, bias)
-            biases = default_biases if biases is None else biases
+            weights = self._initial_weights(init, init_scale)
+            biases = [np.zeros(n) for n in self.sizes[1:]] if biases is None else biases
         self.weights = self._check_weights(weights)
-        self.biases = None if biases is None else self._check_biases(biases)
+        self.biases = self._check_biases(biases) if has_biases else None
         self.history = None
-        self._velocity = None
+        self._shuffle_rng = np.random.default_rng(self.seed)
+        self._change_W = self._change_b = None
 
     # ---- construction checks -------------------------------------------------------------
-    @staticmethod
-    def _check_sizes(sizes):
-        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
-            raise ValueError(f"sizes: expected a list of at least 2 layer widths, got {sizes!r}")
-        return [validate.positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
-
-    @staticmethod
-    def _check_activations(activation, n_layers):
-        if isinstance(activation, (list, tuple)):
-            if len(activation) != n_layers:
-                raise ValueError(f"activation: expected one per layer ({n_layers}), got {len(activation)}")
-            activations = [get_activation(a) for a in activation]
-        else:
-            activations = [get_activation(activation) for _ in range(n_layers)]
-        if any(not a.elementwise for a in activations[:-1]):
-            raise ValueError(f"activation: softmax is only allowed on the output layer, got {activations}")
-        return activations
-
     @staticmethod
     def _check_dtype(dtype):
         try:
@@ -123,12 +173,23 @@ class Network:
             raise ValueError(f"dtype: expected 'float64' or 'float32', got {dtype!r}")
         return chosen
 
-    def _initial_parameters(self, seed, init, scale, bias):
-        rng = np.random.default_rng(seed)
-        weights = [init_weight(rng, m, n, init, act.name, scale)
-                   for m, n, act in zip(self.sizes, self.sizes[1:], self.activations)]
-        biases = [np.zeros(n) for n in self.sizes[1:]] if bias else None
-        return weights, biases
+    def _check_bias_arguments(self, bias, weights_given, biases_given):
+        """Whether the net has biases; ``bias``, ``biases``, ``weights``, ``shared_biases`` that contradict each other raise."""
+        if bias is not None and not isinstance(bias, bool):
+            raise ValueError(f"bias: expected True, False or None, got {bias!r}")
+        if bias is False and biases_given:
+            raise ValueError("bias=False contradicts the biases= given; leave out biases= for a net without biases")
+        if bias is True and weights_given and not biases_given:
+            raise ValueError("bias=True: expected biases= next to the weights= given (e.g. biases=[0] * layers), got none")
+        has_biases = biases_given or (bias is not False and not weights_given)
+        if self.shared_biases and not has_biases:
+            raise ValueError("shared_biases=True: expected a net with biases, got none (give biases= or leave bias=True)")
+        return has_biases
+
+    def _initial_weights(self, init, scale):
+        rng = np.random.default_rng(self.seed)
+        return [init_weight(rng, m, n, init, act.name, scale)
+                for m, n, act in zip(self.sizes, self.sizes[1:], self.activations)]
 
     def _check_weights(self, weights):
         if len(weights) != len(self.sizes) - 1:
@@ -146,69 +207,131 @@ class Network:
     def _check_biases(self, biases):
         if len(biases) != len(self.sizes) - 1:
             raise ValueError(f"biases: expected {len(self.sizes) - 1} vectors for sizes {self.sizes}, got {len(biases)}")
-        checked = []
-        for i, (b, n) in enumerate(zip(biases, self.sizes[1:])):
-            b = np.asarray(to_numpy(b), dtype=self.dtype)
-            if b.ndim == 0:
-                b = np.full(n, b, dtype=self.dtype)
-            if b.shape != (n,):
-                raise ValueError(f"biases[{i}]: expected shape ({n},) or a scalar, got {b.shape}")
-            checked.append(self.xp.array(b))
-        return checked
+        return [self.xp.array(self._check_bias(i, b, n)) for i, (b, n) in enumerate(zip(biases, self.sizes[1:]))]
+
+    def _check_bias(self, i, b, n):
+        b = np.asarray(to_numpy(b), dtype=self.dtype)
+        if not np.isfinite(b).all():
+            raise ValueError(f"biases[{i}]: expected finite values, got {b.tolist()}")
+        if self.shared_biases:
+            if b.ndim > 1 or b.size not in (1, n) or (b != b.flat[0]).any():
+                raise ValueError(f"biases[{i}]: shared_biases=True keeps one bias per layer; expected a number (or {n} "
+                                 f"equal ones), got {b.tolist()}; for one bias per neuron use shared_biases=False")
+            return b.ravel()[:1]
+        if b.ndim == 0:
+            b = np.full(n, b)  # b already has the net's dtype
+        if b.shape != (n,):
+            raise ValueError(f"biases[{i}]: expected shape ({n},) or a scalar, got {b.shape}")
+        return b
 
     def as_array(self, name, value, columns):
         """``value`` checked (2-D, ``columns`` wide, finite) and moved to this net's backend."""
         return validate.finite_matrix(name, value, columns, self.dtype, self.xp)
 
-    def _data(self, X, T, prefix=""):
+    def _batch(self, name, value, columns):
+        """``value`` unchanged when it is already a 2-D array of this net's backend and dtype and
+        ``columns`` wide (as :meth:`data` returns it): the passes check no values, so training
+        reads nothing back from the device per batch. Anything else goes through :meth:`as_array`."""
+        if isinstance(value, self.xp.ndarray) and value.dtype == self.dtype and value.ndim == 2 and value.shape[1] == columns:
+            return value
+        return self.as_array(name, value, columns)
+
+    def data(self, X, T, prefix=""):
+        """(X, T) checked: as :meth:`as_array`, X ``sizes[0]`` and T ``sizes[-1]`` wide, as many rows.
+
+        >>> [a.shape for a in Network([2, 1], seed=0).data([0.0, 1.0], [1.0])]
+        [(1, 2), (1, 1)]
+        """
         X, T = self.as_array(prefix + "X", X, self.sizes[0]), self.as_array(prefix + "T", T, self.sizes[-1])
         if T.shape[0] != X.shape[0]:
             raise ValueError(f"{prefix}T: expected {X.shape[0]} rows like {prefix}X, got {T.shape[0]}")
         return X, T
 
-    # ---- forward and backward --------------------------------------------------------------
-    def _forward(self, X):
-        """z_l = o_{l−1}·W_l + b_l, o_l = f_l(z_l). Returns the lists z and o (o[0] is X)."""
-        nets, outs = [], [X]
-        for l, (W, f) in enumerate(zip(self.weights, self.activations)):
-            z = outs[-1] @ W
-            if self.biases is not None:
-                z += self.biases[l]
-            nets.append(z)
-            outs.append(f.forward(z))
-        return nets, outs
+    # ---- the three parts of backpropagation -------------------------------------------------
+    def forward_pass(self, X):
+        """The forward pass, z_l = o_{l−1}·W_l + b_l and o_l = f_l(z_l) for l = 1 … L, as a :class:`Forward`.
+        X: a batch as :meth:`data` returns it (anything else is checked and converted first).
 
-    def _backward(self, nets, outs, T):
-        """The four backprop equations: δ_L, δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f'(z_l), ∂E/∂W_l = o_{l−1}ᵀ·δ_l,
-        ∂E/∂b_l = Σ δ_l, with E the mean loss over the n samples."""
-        n = T.shape[0]
-        delta = self.loss_function.output_delta(self.activations[-1], nets[-1], outs[-1], T) / n
+        >>> fwd = Network([1, 1], "identity", weights=[[[2.0]]], biases=[1.0]).forward_pass([[3.0]])
+        >>> fwd.z[0].tolist(), fwd.o[-1].tolist()
+        ([[7.0]], [[7.0]])
+        """
+        z, o = [], [self._batch("X", X, self.sizes[0])]
+        for l, (W, f) in enumerate(zip(self.weights, self.activations)):
+            z_l = o[-1] @ W
+            if self.biases is not None:
+                z_l += self.biases[l]
+            z.append(z_l)
+            o.append(f.forward(z_l))
+        return Forward(z, o)
+
+    def backward(self, forward, T):
+        """The backward pass through a :meth:`forward_pass`, the four equations: δ_L (BP1),
+        δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f'(z_l) (BP2), ∂E/∂b_l = Σ δ_l (BP3), ∂E/∂W_l = o_{l−1}ᵀ·δ_l (BP4),
+        with E the mean loss over the n samples, for the targets T of the same batch. Returns a :class:`Backward`.
+
+        >>> net = Network([1, 1], "identity", weights=[[[2.0]]], biases=[0.0])
+        >>> back = net.backward(net.forward_pass([[1.0]]), [[0.0]])
+        >>> back.delta[0].tolist(), back.grad_W[0].tolist(), back.grad_b[0].tolist()
+        ([[2.0]], [[2.0]], [2.0])
+        """
+        z, o = forward
+        T = self._batch("T", T, self.sizes[-1])
+        if T.shape[0] != o[0].shape[0]:
+            raise ValueError(f"T: expected {o[0].shape[0]} rows like the forward pass's X, got {T.shape[0]}")
+        delta = self.loss_function.output_delta(self.activations[-1], z[-1], o[-1], T) / T.shape[0]
         deltas, grads_W, grads_b = [], [], []
         for l in reversed(range(len(self.weights))):
             if deltas:
-                grad_out = deltas[-1] @ self.weights[l + 1].T
-                delta = self.activations[l].backward(nets[l], outs[l + 1], grad_out)
+                delta = self.activations[l].backward(z[l], o[l + 1], deltas[-1] @ self.weights[l + 1].T)
             deltas.append(delta)
-            grads_W.append(outs[l].T @ delta)
-            grads_b.append(delta.sum(axis=0) if self.biases is not None else None)
-        return deltas[::-1], grads_W[::-1], grads_b[::-1]
+            grads_W.append(o[l].T @ delta)
+            grads_b.append(self._bias_gradient(delta))
+        return Backward(deltas[::-1], grads_W[::-1], None if self.biases is None else grads_b[::-1])
 
-    def _update(self, grads_W, grads_b, lr, momentum):
-        """Δw(t) = −α·∂E/∂w + γ·Δw(t−1); w ← w + Δw, in place. Returns the Δw and Δb applied."""
-        params, grads = list(self.weights), list(grads_W)
-        if self.biases is not None and self.learn_biases:
-            params += self.biases
-            grads += grads_b
-        if self._velocity is None or len(self._velocity) != len(params):
-            self._velocity = [self.xp.zeros_like(p) for p in params]
-        momentum_update(params, grads, self._velocity, lr, momentum)
-        n = len(self.weights)
-        steps_b = self._velocity[n:] if len(params) > n else [None] * n
-        return self._velocity[:n], steps_b
+    def _bias_gradient(self, delta):
+        if self.biases is None:
+            return None
+        per_neuron = delta.sum(axis=0)
+        return per_neuron.sum(keepdims=True) if self.shared_biases else per_neuron
+
+    def update(self, grad_W, grad_b, lr=0.1, momentum=0.0):
+        """The update Δw(t) = −α·∂E/∂w + γ·Δw(t−1), w ← w + Δw, of every weight (and bias, unless
+        ``learn_biases`` is False), in place. Δw(t−1) is what the previous update applied (0 at
+        first). Returns the changes applied, (Δw per layer, Δb per layer or None): the net's own
+        Δw(t−1) for the next update, so copy them to keep them.
+
+        >>> net = Network([1, 1], "identity", weights=[[[2.0]]])
+        >>> [dW.tolist() for dW in net.update([[[2.0]]], None, lr=0.25)[0]], net.weights[0].tolist()
+        ([[[-0.5]]], [[1.5]])
+        """
+        lr, momentum = validate.learning_rate(lr), validate.momentum(momentum)
+        grad_W = self._gradients("grad_W", grad_W, self.weights)
+        if self._change_W is None:
+            self._change_W = [self.xp.zeros_like(W) for W in self.weights]
+        momentum_update(self.weights, grad_W, self._change_W, lr, momentum)
+        if self.biases is None or not self.learn_biases:
+            self._change_b = None
+            return self._change_W, None
+        if grad_b is None:
+            raise ValueError("grad_b: expected ∂E/∂b per layer for this net's biases, got None; "
+                             "pass backward(...).grad_b, or set learn_biases=False to keep the biases fixed")
+        if self._change_b is None:
+            self._change_b = [self.xp.zeros_like(b) for b in self.biases]
+        momentum_update(self.biases, self._gradients("grad_b", grad_b, self.biases), self._change_b, lr, momentum)
+        return self._change_W, self._change_b
+
+    def _gradients(self, name, grads, params):
+        """``grads`` as backend arrays, one of the shape of each parameter array in ``params``."""
+        grads = [self.xp.asarray(g) for g in grads]
+        if [g.shape for g in grads] != [p.shape for p in params]:
+            raise ValueError(f"{name}: expected one gradient per layer, of shapes {[p.shape for p in params]}, "
+                             f"got {[g.shape for g in grads]}")
+        return grads
 
     def reset_momentum(self):
-        """Forget Δw(t−1): the next step starts without a momentum term."""
-        self._velocity = None
+        """Forget Δw(t−1): the next update starts without a momentum term."""
+        self._change_W = self._change_b = None
 
     # ---- public API ----------------------------------------------------------------------
     def forward(self, X):
@@ -217,11 +340,22 @@ class Network:
         >>> Network([2, 3, 1], seed=0).forward([[0.0, 1.0], [1.0, 0.0]]).shape
         (2, 1)
         """
-        return self._forward(self.as_array("X", X, self.sizes[0]))[1][-1]
+        return self.forward_pass(self.as_array("X", X, self.sizes[0])).o[-1]
 
     def predict(self, X):
         """``forward`` as a NumPy array, whatever the backend."""
         return to_numpy(self.forward(X))
+
+    def sample_losses(self, forward, T):
+        """The per-sample losses of a :meth:`forward_pass` (a backend array of shape (n,)),
+        computed from the net inputs where the output is a softmax or sigmoid, so exact at any scale.
+
+        >>> net = Network([1, 2], ["softmax"], "cross_entropy", weights=[[[1000.0, -1000.0]]], biases=[[0.0, 0.0]])
+        >>> net.sample_losses(net.forward_pass([[1.0]]), [[0.0, 1.0]]).tolist()
+        [2000.0]
+        """
+        return self.loss_function.output_loss(self.activations[-1], forward.z[-1], forward.o[-1],
+                                              self._batch("T", T, self.sizes[-1]))
 
     def loss(self, X, T):
         """E: the mean over samples of the per-sample loss.
@@ -229,8 +363,8 @@ class Network:
         >>> Network([1, 1], "identity", "half_sse", weights=[[[2.0]]]).loss([[1.0]], [[0.0]])
         2.0
         """
-        X, T = self._data(X, T)
-        return self.loss_function.value(self._forward(X)[1][-1], T)
+        X, T = self.data(X, T)
+        return float(self.sample_losses(self.forward_pass(X), T).mean())
 
     def gradients(self, X, T):
         """(∂E/∂W per layer, ∂E/∂b per layer or None): the gradient of :meth:`loss`.
@@ -239,39 +373,36 @@ class Network:
         >>> [g.shape for g in dW], [g.shape for g in db]
         ([(2, 2), (2, 1)], [(2,), (1,)])
         """
-        X, T = self._data(X, T)
-        nets, outs = self._forward(X)
-        _, grads_W, grads_b = self._backward(nets, outs, T)
-        return grads_W, (grads_b if self.biases is not None else None)
+        X, T = self.data(X, T)
+        back = self.backward(self.forward_pass(X), T)
+        return back.grad_W, back.grad_b
 
-    def step(self, X, T, lr=0.5, momentum=0.0):
+    def step(self, X, T, lr=0.1, momentum=0.0):
         """One gradient-descent update on (X, T); returns a :class:`StepTrace` of every number.
+        Δw(t−1) is the change of the previous step (or update or training batch) of this net.
 
         >>> net = Network([1, 1], "identity", weights=[[[2.0]]])
         >>> trace = net.step([[1.0]], [[0.0]], lr=0.25)
         >>> float(trace.layers[0].grad_W[0, 0]), float(net.weights[0][0, 0])
         (2.0, 1.5)
         """
-        X, T = self._data(X, T)
+        X, T = self.data(X, T)
         lr, momentum = validate.learning_rate(lr), validate.momentum(momentum)
-        before = [(W.copy(), None if self.biases is None else self.biases[l].copy())
-                  for l, W in enumerate(self.weights)]
-        nets, outs = self._forward(X)
-        loss = self.loss_function.value(outs[-1], T)
-        deltas, grads_W, grads_b = self._backward(nets, outs, T)
-        steps_W, steps_b = self._update(grads_W, grads_b, lr, momentum)
-        layers = [LayerTrace(W=W, b=b, net=nets[l], out=outs[l + 1], delta=deltas[l],
-                             grad_W=grads_W[l], grad_b=grads_b[l],
-                             delta_W=steps_W[l].copy(),
-                             delta_b=None if steps_b[l] is None else steps_b[l].copy(),
-                             new_W=self.weights[l].copy(),
-                             new_b=None if self.biases is None else self.biases[l].copy())
+        before = [(W.copy(), None if self.biases is None else self.biases[l].copy()) for l, W in enumerate(self.weights)]
+        fwd = self.forward_pass(X)
+        loss = float(self.sample_losses(fwd, T).mean())
+        back = self.backward(fwd, T)
+        change_W, change_b = self.update(back.grad_W, back.grad_b, lr, momentum)
+        grads_b = back.grad_b or [None] * len(self.weights)
+        layers = [LayerTrace(W=W, b=b, z=fwd.z[l], o=fwd.o[l + 1], delta=back.delta[l],
+                             grad_W=back.grad_W[l], grad_b=grads_b[l], change_W=change_W[l].copy(),
+                             change_b=None if change_b is None else change_b[l].copy(),
+                             new_W=self.weights[l].copy(), new_b=None if self.biases is None else self.biases[l].copy())
                   for l, (W, b) in enumerate(before)]
-        loss_after = self.loss_function.value(self._forward(X)[1][-1], T)
-        return StepTrace(X=X, T=T, lr=lr, momentum=momentum, loss=loss, loss_after=loss_after, layers=layers)
+        return StepTrace(X=X, T=T, lr=lr, momentum=momentum, loss=loss, loss_after=self.loss(X, T), layers=layers)
 
-    def train(self, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=True, seed=0,
-              validation=None, progress=True, patience=None, callback=None):
+    def train(self, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=True, seed=None,
+              validation=None, progress=True, patience=None, callback=None, resume=False):
         """Mini-batch gradient descent with momentum; see :func:`bpcourse.training.train`.
 
         >>> from bpcourse.datasets import xor
@@ -283,11 +414,29 @@ class Network:
         from .training import train
         return train(self, X, T, lr=lr, momentum=momentum, epochs=epochs, batch_size=batch_size,
                      shuffle=shuffle, seed=seed, validation=validation, progress=progress,
-                     patience=patience, callback=callback)
+                     patience=patience, callback=callback, resume=resume)
+
+    def permutation(self, n):
+        """A shuffled order of n samples from this net's shuffling stream; consecutive calls continue it.
+
+        >>> a, b = Network([1, 1], seed=3), Network([1, 1], seed=3)
+        >>> a.permutation(5).tolist() == b.permutation(5).tolist()
+        True
+        """
+        return self._shuffle_rng.permutation(n)
+
+    def restart_shuffling(self, seed):
+        """Restart the shuffling stream from ``seed`` (it starts from the net's own seed).
+
+        >>> net = Network([1, 1], seed=3); first = net.permutation(5)
+        >>> net.restart_shuffling(3); net.permutation(5).tolist() == first.tolist()
+        True
+        """
+        self._shuffle_rng = np.random.default_rng(validate.positive_int("seed", seed, minimum=0))
 
     def copy(self):
-        """An independent copy: same layers, activations, loss and backend; copied parameters and
-        momentum state.
+        """An independent copy: same layers, activations, loss and backend; copied parameters,
+        momentum state and shuffling stream.
 
         >>> a = Network([2, 1], seed=0); b = a.copy(); b.weights[0] += 1
         >>> bool((a.weights[0] != b.weights[0]).all())
@@ -296,8 +445,23 @@ class Network:
         clone = copy.copy(self)
         clone.weights = [W.copy() for W in self.weights]
         clone.biases = None if self.biases is None else [b.copy() for b in self.biases]
-        clone._velocity = None if self._velocity is None else [v.copy() for v in self._velocity]
+        clone._change_W = None if self._change_W is None else [v.copy() for v in self._change_W]
+        clone._change_b = None if self._change_b is None else [v.copy() for v in self._change_b]
+        clone._shuffle_rng = copy.deepcopy(self._shuffle_rng)
         clone.history = None
+        return clone
+
+    def astype(self, dtype):
+        """A :meth:`copy` whose parameters (and momentum state) have another dtype.
+
+        >>> Network([2, 1], seed=0, dtype="float32").astype("float64").weights[0].dtype
+        dtype('float64')
+        """
+        clone = self.copy()
+        clone.dtype = self._check_dtype(dtype)
+        clone.weights, clone.biases, clone._change_W, clone._change_b = (
+            None if arrays is None else [a.astype(clone.dtype) for a in arrays]
+            for arrays in (clone.weights, clone.biases, clone._change_W, clone._change_b))
         return clone
 
     def parameters(self):
@@ -306,33 +470,34 @@ class Network:
 
     def __repr__(self):
         acts = ", ".join(map(repr, self.activations))
+        shared = ", shared_biases=True" if self.shared_biases else ""
         return (f"Network({self.sizes}, activation=[{acts}], loss={self.loss_function!r}, "
-                f"bias={self.biases is not None}, backend={self.backend!r}, dtype={self.dtype.name!r})")
+                f"bias={self.biases is not None}{shared}, seed={self.seed}, backend={self.backend!r}, dtype={self.dtype.name!r})")
 
 
 def gradient_check(net, X, T, eps=1e-5, floor=1e-6):
     """Max relative error |g − ĝ| / max(|g|, |ĝ|, floor) between backprop's gradient g and the
     central finite difference ĝ = (E(w + ε) − E(w − ε)) / 2ε, over every weight and bias.
-    ``floor`` keeps gradients that are zero up to rounding from dividing by ~0. Use float64
-    nets; 1e-6 or less means backprop is right.
+    ``floor`` keeps gradients that are zero up to rounding from dividing by ~0. A float32 net is
+    checked on a float64 copy (:meth:`Network.astype`): in float32 the rounding of E swamps the
+    finite difference. 1e-6 or less means backprop is right; NaN means a gradient is NaN.
 
     >>> gradient_check(Network([2, 3, 2], "tanh", seed=0), [[0.5, -1.0]], [[0.0, 1.0]]) < 1e-6
     True
     """
-    X, T = net._data(X, T)
+    net = net.astype("float64")
+    X, T = net.data(X, T)
     grads_W, grads_b = net.gradients(X, T)
     analytic = list(grads_W) + (list(grads_b) if grads_b is not None else [])
-    worst = 0.0
+    errors = []
     for p, g in zip(net.parameters(), analytic):
-        flat, gflat = p.reshape(-1), g.reshape(-1)
-        for i in range(flat.size):
-            saved = float(flat[i])
-            flat[i] = saved + eps
-            up = net.loss_function.value(net._forward(X)[1][-1], T)
-            flat[i] = saved - eps
-            down = net.loss_function.value(net._forward(X)[1][-1], T)
-            flat[i] = saved
-            numeric, exact = (up - down) / (2 * eps), float(gflat[i])
-            scale = max(abs(numeric), abs(exact), floor)
-            worst = max(worst, abs(numeric - exact) / scale)
-    return worst
+        for i in np.ndindex(p.shape):
+            saved = float(p[i])
+            p[i] = saved + eps
+            up = net.loss(X, T)
+            p[i] = saved - eps
+            down = net.loss(X, T)
+            p[i] = saved
+            numeric, exact = (up - down) / (2 * eps), float(g[i])
+            errors.append(abs(numeric - exact) / max(abs(numeric), abs(exact), floor))
+    return float(np.max(errors))  # NaN if any gradient is NaN

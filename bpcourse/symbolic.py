@@ -30,7 +30,7 @@ from . import validate
 from .activations import get_activation
 from .backend import to_numpy
 from .losses import get_loss
-from .nn import Network
+from .nn import Network, check_activations, check_sizes
 
 WRAP = 150           # characters of LaTeX per line of a long derivative (about a page's width rendered)
 MAX_PARAMETERS = 40   # weights + biases; a 39-parameter net: whole gradient derived and lambdified in ~1.3 s
@@ -339,8 +339,8 @@ class SymbolicNetwork:
     """
 
     def __init__(self, sizes, activation="sigmoid", loss="half_sse", *, bias=True, naming="numbered"):
-        self.sizes = Network._check_sizes(sizes)
-        self.activations = Network._check_activations(activation, len(self.sizes) - 1)
+        self.sizes = check_sizes(sizes)
+        self.activations = check_activations(activation, self.sizes)
         self.loss_function = get_loss(loss)
         if naming not in NAMINGS:
             raise ValueError(f"naming: expected one of {', '.join(NAMINGS)}, got {naming!r}")
@@ -592,7 +592,8 @@ class SymbolicNetwork:
         for l, (W, numbers) in enumerate(zip(self.weights, net.weights)):
             values.update(zip(W, map(float, to_numpy(numbers).ravel())))
             if self.biases is not None:
-                for b, number in zip(self.biases[l], map(float, to_numpy(net.biases[l]))):
+                numbers = np.broadcast_to(to_numpy(net.biases[l]), (len(self.biases[l]),))  # a shared bias serves every neuron
+                for b, number in zip(self.biases[l], map(float, numbers)):
                     if values.setdefault(b, number) != number:
                         raise ValueError(f"net: biases[{l}] must be equal within the layer for the shared bias {b} "
                                          f"(naming='sequential'), got {to_numpy(net.biases[l]).tolist()}")

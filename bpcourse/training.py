@@ -33,15 +33,15 @@ class History:
 
 
 def _above_half(o, t):
-    return int(((o > 0.5) == (t > 0.5)).sum())
+    return ((o > 0.5) == (t > 0.5)).sum()
 
 
 def _same_sign(o, t):
-    return int(((o > 0) == (t > 0)).sum())
+    return ((o > 0) == (t > 0)).sum()
 
 
 def _same_argmax(o, t):
-    return int((o.argmax(axis=1) == t.argmax(axis=1)).sum())
+    return (o.argmax(axis=1) == t.argmax(axis=1)).sum()
 
 
 def accuracy_rule(targets):
@@ -71,7 +71,7 @@ def accuracy(outputs, targets):
     0.5
     """
     rule = accuracy_rule(targets)
-    return None if rule is None else rule(outputs, targets) / targets.shape[0]
+    return None if rule is None else int(rule(outputs, targets)) / targets.shape[0]
 
 
 def _batch_size(batch_size, n):
@@ -90,16 +90,23 @@ def _progress_bar(epochs, enabled):
     return tqdm(range(epochs), desc="training", unit="epoch", leave=False)
 
 
-def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=True, seed=0,
-          validation=None, progress=True, patience=None, callback=None):
+def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=True, seed=None,
+          validation=None, progress=True, patience=None, callback=None, resume=False):
     """Train ``net`` in place and return its :class:`History`.
 
     ``batch_size``: 1 = online, k = mini-batch, None = full batch. Each epoch visits every sample
-    once, in an order shuffled from ``seed`` when ``shuffle``. The epoch loss and accuracy are the
-    sample-weighted means over that epoch's batches (measured before each update, as in Keras).
-    ``validation=(X_val, T_val)`` is scored after each epoch; with ``patience`` training stops
-    after that many epochs without a lower validation loss and the best parameters are restored.
-    A NaN or infinite loss raises :class:`TrainingDiverged` (``net.history`` keeps what was done).
+    once, in an order drawn from the net's shuffling stream when ``shuffle`` and there is more
+    than one batch (one full batch is not shuffled: the order does not change its gradient). The
+    stream starts from the net's ``seed`` and continues from one call to the next (so
+    ``train(epochs=1)`` twice shuffles as ``train(epochs=2)`` once); ``seed=`` restarts it.
+    Training starts from Δw(t−1) = 0; ``resume=True`` continues with the momentum the net's last
+    update left, so that ``train(epochs=1)`` then ``train(epochs=1, resume=True)`` equals
+    ``train(epochs=2)``. The epoch loss and accuracy are the sample-weighted means over that epoch's
+    batches, measured before each update (as in Keras); they are summed on the backend and read
+    once per epoch. ``validation=(X_val, T_val)`` is scored after each epoch; with ``patience``
+    training stops after that many epochs without a lower validation loss, the best parameters are
+    restored and the momentum is reset. A NaN or infinite epoch loss raises
+    :class:`TrainingDiverged` (``net.history`` keeps the epochs completed before it).
     ``callback(history)``, if given, is called after every epoch (e.g. to move a progress widget).
 
     >>> from bpcourse.nn import Network
@@ -108,7 +115,7 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
     >>> h.epochs
     3
     """
-    X, T = net._data(X, T)
+    X, T = net.data(X, T)
     lr, momentum = validate.learning_rate(lr), validate.momentum(momentum)
     epochs = validate.positive_int("epochs", epochs)
     size = _batch_size(batch_size, X.shape[0])
@@ -117,15 +124,23 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
         patience = validate.positive_int("patience", patience)
         if validation is None:
             raise ValueError("patience: early stopping needs validation=(X_val, T_val), got validation=None")
+    if seed is not None:
+        net.restart_shuffling(seed)
+    if not resume:
+        net.reset_momentum()
     rule = accuracy_rule(T)
-    rng = np.random.default_rng(seed)
     history = net.history = History()
     best = None
     bar = _progress_bar(epochs, progress)
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported, not warned about
         for epoch in bar:
-            order = net.xp.asarray(rng.permutation(X.shape[0])) if shuffle else None
-            loss, acc = _epoch(net, X, T, order, size, lr, momentum, rule, history)
+            order = net.xp.asarray(net.permutation(X.shape[0])) if shuffle and size < X.shape[0] else None
+            loss, acc = _epoch(net, X, T, order, size, lr, momentum, rule)
+            if not math.isfinite(loss):
+                raise TrainingDiverged(
+                    f"training diverged: the loss became {loss} in epoch {epoch + 1} (lr={lr}, momentum={momentum}); "
+                    f"try a smaller learning rate, e.g. lr={lr / 10:g}. net.history keeps the {history.epochs} "
+                    "completed epochs.", history)
             history.loss.append(loss)
             if acc is not None:
                 history.accuracy.append(acc)
@@ -149,6 +164,7 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
     if history.stopped_early:
         for p, saved in zip(net.parameters(), best):
             p[...] = saved
+        net.reset_momentum()
     return history
 
 
@@ -157,32 +173,28 @@ def _validation_data(net, validation):
         return None
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
         raise ValueError(f"validation: expected a pair (X_val, T_val), got {type(validation).__name__}")
-    return net._data(*validation, prefix="validation ")
+    return net.data(*validation, prefix="validation ")
 
 
-def _epoch(net, X, T, order, size, lr, momentum, rule, history):
-    """One pass over the data in batches of ``size``; returns the epoch's mean loss and accuracy."""
+def _epoch(net, X, T, order, size, lr, momentum, rule):
+    """One pass over the data in batches of ``size``; returns the epoch's mean loss and accuracy
+    (None for regression), summed on the backend and read once."""
     n = X.shape[0]
-    total_loss, correct = 0.0, 0.0
+    total_loss, correct = 0.0, 0
     for start in range(0, n, size):
         rows = order[start:start + size] if order is not None else slice(start, start + size)
         Xb, Tb = X[rows], T[rows]
-        nets, outs = net._forward(Xb)
-        batch_loss = net.loss_function.value(outs[-1], Tb)
-        if not math.isfinite(batch_loss):
-            raise TrainingDiverged(
-                f"training diverged: the loss became {batch_loss} in epoch {history.epochs + 1} "
-                f"(lr={lr}, momentum={momentum}); try a smaller learning rate, e.g. lr={lr / 10:g}. "
-                f"net.history keeps the {history.epochs} completed epochs.", history)
-        total_loss += batch_loss * Xb.shape[0]
+        forward = net.forward_pass(Xb)
+        total_loss = total_loss + net.sample_losses(forward, Tb).sum()
         if rule is not None:
-            correct += rule(outs[-1], Tb)
-        _, grads_W, grads_b = net._backward(nets, outs, Tb)
-        net._update(grads_W, grads_b, lr, momentum)
-    return total_loss / n, (correct / n if rule is not None else None)
+            correct = correct + rule(forward.o[-1], Tb)
+        back = net.backward(forward, Tb)
+        net.update(back.grad_W, back.grad_b, lr, momentum)
+    return float(total_loss) / n, (int(correct) / n if rule is not None else None)
 
 
 def _score(net, X, T, rule):
     """Loss and accuracy (None for regression) of ``net`` on (X, T), without training."""
-    out = net._forward(X)[1][-1]
-    return net.loss_function.value(out, T), (rule(out, T) / T.shape[0] if rule is not None else None)
+    forward = net.forward_pass(X)
+    loss = float(net.sample_losses(forward, T).mean())
+    return loss, (int(rule(forward.o[-1], T)) / T.shape[0] if rule is not None else None)

@@ -48,7 +48,7 @@ def first_step_rows(trace, names):
     ('w78', True)
     """
     X = to_numpy(trace.X)
-    outs = [X[0]] + [to_numpy(layer.out)[0] for layer in trace.layers]       # o_j of every layer, inputs first
+    outs = [X[0]] + [to_numpy(layer.o)[0] for layer in trace.layers]       # o_j of every layer, inputs first
     rows = []
     for name, l, j, k in source_order(trace, names):
         layer = trace.layers[l]
@@ -74,6 +74,6 @@ def second_step_rows(second, first, names):
     for name, l, j, k in source_order(second, names):
         now, before = second.layers[l], first.layers[l]
         grad = float(to_numpy(now.grad_W)[j, k])
-        rows.append((name, grad, -second.lr * grad, second.momentum * float(to_numpy(before.delta_W)[j, k]),
-                     float(to_numpy(now.delta_W)[j, k]), float(to_numpy(now.new_W)[j, k])))
+        rows.append((name, grad, -second.lr * grad, second.momentum * float(to_numpy(before.change_W)[j, k]),
+                     float(to_numpy(now.change_W)[j, k]), float(to_numpy(now.new_W)[j, k])))
     return rows

@@ -420,21 +420,21 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
     """
     layers = [_to_numpy(layer) for layer in trace.layers]
     x, t = np.asarray(trace.X, dtype=float)[0], np.asarray(trace.T, dtype=float)[0]
-    sizes = [len(x)] + [len(layer.out[0]) for layer in layers]
+    sizes = [len(x)] + [len(layer.o[0]) for layer in layers]
     names = neuron_names(sizes) if names is None else names
     L = len(layers)
-    outs = [x] + [layer.out[0] for layer in layers]
+    outs = [x] + [layer.o[0] for layer in layers]
     stages = []
     for l, layer in enumerate(layers, start=1):
         lines = []
         for k, name in enumerate(names[l]):
             terms = " + ".join(f"{_f(outs[l - 1][j])}·{_f(layer.W[j, k])}" for j in range(sizes[l - 1]))
             bias = f" + {_f(layer.b[k])}" if layer.b is not None else ""
-            lines.append(f"z_{name} = {terms}{bias} = {_n(layer.net[0, k])}")
-            lines.append(f"o_{name} = {net.activations[l - 1]!r}(z_{name}) = {_n(layer.out[0, k])}")
+            lines.append(f"z_{name} = {terms}{bias} = {_n(layer.z[0, k])}")
+            lines.append(f"o_{name} = {net.activations[l - 1]!r}(z_{name}) = {_n(layer.o[0, k])}")
         stages.append(Stage("forward", l, f"Forward pass, layer {l}: z = o·W + b, o = f(z)", lines,
                             _nodes(l - 1, sizes[l - 1]) | _edges(l, layer.W), _nodes(l, sizes[l]),
-                            {"net": layer.net[0], "out": layer.out[0]}))
+                            {"z": layer.z[0], "o": layer.o[0]}))
     o = outs[-1]
     if net.loss_function.name == "half_sse":
         formula = "E = ½·Σ(t − o)² = ½·(" + " + ".join(f"({_f(t[k])} − {_f(o[k])})²" for k in range(len(o))) + ")"
@@ -450,7 +450,7 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
             if not f.elementwise:
                 lines.append(f"δ_{name} = {_n(layer.delta[0, k])}")
                 continue
-            slope = float(f.derivative(layer.net[0, k], layer.out[0, k]))
+            slope = float(f.derivative(layer.z[0, k], layer.o[0, k]))
             if l == L:
                 lines.append(f"δ_{name} = ∂E/∂o·f′(z) = {_f(dE_do[k])}·{_f(slope)} = {_n(layer.delta[0, k])}")
             else:
@@ -477,16 +477,16 @@ def backprop_stages(trace, net, previous_steps=None, names=None):
     for l in range(L, 0, -1):
         layer, prev = layers[l - 1], _to_numpy_array(previous[l - 1])
         lines = [f"Δw_{names[l - 1][j]}{names[l][k]} = −{trace.lr:g}·{_f(layer.grad_W[j, k])} + {trace.momentum:g}·"
-                 f"{_f(prev[j, k])} = {_n(layer.delta_W[j, k], 4)};  w: {_n(layer.W[j, k], 4)} → {_n(layer.new_W[j, k])}"
+                 f"{_f(prev[j, k])} = {_n(layer.change_W[j, k], 4)};  w: {_n(layer.W[j, k], 4)} → {_n(layer.new_W[j, k])}"
                  for j, k in np.ndindex(layer.W.shape)]
-        if layer.delta_b is not None:
+        if layer.change_b is not None:
             lines += [f"b_{names[l][k]}: {_n(layer.b[k], 4)} → {_n(layer.new_b[k])}" for k in range(sizes[l])]
         elif layer.b is not None:
             lines.append("the biases stay fixed")
-        biases = _nodes(l, sizes[l]) if layer.delta_b is not None else set()
+        biases = _nodes(l, sizes[l]) if layer.change_b is not None else set()
         stages.append(Stage("update", l, f"Updates, layer {l}: Δw(t) = −α·∂E/∂w + γ·Δw(t−1), w ← w + Δw", lines,
                             _edges(l, layer.W), _edges(l, layer.W) | biases,
-                            {"delta_W": layer.delta_W, "new_W": layer.new_W, "delta_b": layer.delta_b, "new_b": layer.new_b}))
+                            {"change_W": layer.change_W, "new_W": layer.new_W, "change_b": layer.change_b, "new_b": layer.new_b}))
     return stages
 
 
@@ -526,6 +526,8 @@ class BackpropStepper(_FigureWidget):
     def __init__(self, net, X, T, lr=0.5, momentum=0.0, *, names=None):
         if max(net.sizes) > 6 or len(net.sizes) > 5:
             raise ValueError(f"net: expected a small net to draw (at most 5 layers of at most 6 neurons), got sizes {net.sizes}")
+        if net.shared_biases:
+            raise ValueError("net: the stepper shows one bias per neuron; expected shared_biases=False, got shared_biases=True")
         self.net = net.copy()
         self.X, self.T = net.as_array("X", X, net.sizes[0]), net.as_array("T", T, net.sizes[-1])
         if self.X.shape[0] != 1:
@@ -548,7 +550,7 @@ class BackpropStepper(_FigureWidget):
         self.redraw(relayout=True)
 
     def _advance_update(self):
-        previous = [layer.delta_W for layer in self.traces[-1].layers] if self.traces else None
+        previous = [layer.change_W for layer in self.traces[-1].layers] if self.traces else None
         trace = self.net.step(self.X, self.T, self.lr, self.momentum)
         self.traces.append(trace)
         self.stage_lists.append(backprop_stages(trace, self.net, previous, self.names))
@@ -601,10 +603,10 @@ class BackpropStepper(_FigureWidget):
             for k in range(layer.W.shape[1]):
                 lines = []
                 if layer.b is not None:
-                    changed = ("update", l) in known and layer.delta_b is not None
+                    changed = ("update", l) in known and layer.change_b is not None
                     lines.append(f"b = {_n(layer.b[k], 4)}" + (f" → {_n(layer.new_b[k], 4)}" if changed else ""))
                 if ("forward", l) in known:
-                    lines += [f"z = {_n(layer.net[0, k], 4)}", f"o = {_n(layer.out[0, k], 4)}"]
+                    lines += [f"z = {_n(layer.z[0, k], 4)}", f"o = {_n(layer.o[0, k], 4)}"]
                 if ("delta", l) in known:
                     lines.append(f"δ = {_n(layer.delta[0, k], 4)}")
                 if l == len(layers):

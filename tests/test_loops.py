@@ -38,6 +38,15 @@ def test_loops_equal_network(sizes, activation, loss, bias, n):
         assert loop_b is None and net_b is None
 
 
+def test_loops_equal_network_with_shared_biases():
+    net = Network([3, 4, 2], "sigmoid", seed=3, biases=[0.5, -0.25], shared_biases=True)
+    X, T = data(net, 5, seed=1)
+    assert np.allclose(loop_forward(net, X), net.predict(X))
+    loop_W, loop_b = loop_gradients(net, X, T)
+    net_W, net_b = net.gradients(X, T)
+    assert all(a.shape == b.shape and np.allclose(a, b) for a, b in zip(loop_W + loop_b, net_W + net_b))
+
+
 def test_relu_kink_takes_zero_like_the_trainer():
     net = Network([2, 2, 1], "relu", weights=[[[1.0, -1.0], [1.0, 1.0]], [[1.0], [1.0]]])
     X, T = [[0.0, 0.0], [1.0, -1.0]], [[1.0], [1.0]]     # z = 0 exactly in the hidden layer

@@ -304,9 +304,9 @@ def test_binary_cross_entropy_cancels_the_sigmoid_derivative():
     assert o1 * (1 - o1) in rule.derived.args                 # the f′ factor is there before
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
-@pytest.mark.parametrize("loss", ["half_sse", "sse", "binary_cross_entropy", "cross_entropy"])
-def test_output_deltas_agree_with_the_trainer_formulas(activation, loss):
+@pytest.mark.parametrize("activation, loss", [("sigmoid", "half_sse"), ("tanh", "half_sse"), ("sigmoid", "sse"),
+                                              ("tanh", "sse"), ("sigmoid", "binary_cross_entropy")])
+def test_output_deltas_agree_with_the_trainer_formulas(activation, loss):  # the pairs the trainer accepts on one output
     trainer = get_loss(loss)
     act = Sigmoid() if activation == "sigmoid" else Tanh()
     expected = trainer.output_delta(act, None, o1, t1)           # the trainer's δ, on symbols

@@ -25,7 +25,7 @@ def test_source_order_is_the_order_source_000_prints_its_changes(two_steps):
 def test_first_step_both_forms_are_the_change_the_trainer_applied(two_steps):
     ex, first, _, names = two_steps
     for (_, _, d_source, source, course, new), (_, l, j, k) in zip(first_step_rows(first, names), source_order(first, names)):
-        applied = first.layers[l].delta_W[j, k]
+        applied = first.layers[l].change_W[j, k]
         assert source == pytest.approx(applied, abs=1e-15) and course == pytest.approx(applied, abs=1e-15)
         assert new == pytest.approx(ex.net.weights[l][j, k] + applied, abs=1e-15)
         assert np.sign(d_source) == -np.sign(first.layers[l].delta[0, k])

@@ -228,7 +228,7 @@ def test_stepper_visits_every_stage_in_order_with_the_trace_numbers(example):
         layer = trace.layers[s.layer - 1]
         for name, value in s.values.items():
             reference = trace.loss if name == "loss" else getattr(layer, name)
-            reference = reference[0] if name in ("net", "out", "delta") else reference
+            reference = reference[0] if name in ("z", "o", "delta") else reference
             assert np.array_equal(value, reference) if reference is not None else value is None, (s.kind, name)
     assert ex.net.weights[0][0, 0] == trace.layers[0].W[0, 0]   # the given net is not changed
 
@@ -287,6 +287,8 @@ def test_stepper_rejects_batches_and_big_nets():
         BackpropStepper(ex.net, np.vstack([ex.X, ex.X]), np.vstack([ex.T, ex.T]))
     with pytest.raises(ValueError, match="net: expected a small net"):
         BackpropStepper(Network([2, 20, 1], seed=0), [[0.0, 1.0]], [[1.0]])
+    with pytest.raises(ValueError, match="net: the stepper shows one bias per neuron"):
+        BackpropStepper(Network([2, 2, 1], seed=0, shared_biases=True), [[0.0, 1.0]], [[1.0]])
 
 
 def test_plain_messages_take_the_notebook_themes_text_colour():

@@ -9,6 +9,7 @@ import pytest
 
 from bpcourse.errata import WEIGHTS_222, compare, values_222
 from bpcourse.examples import example_222, example_2321
+from bpcourse.nn import Network
 from bpcourse.published import ERRATA_222, ERRATA_2321, PRINTED_222, PRINTED_2321, printed_precision
 
 
@@ -93,9 +94,44 @@ def test_222_documented_differences(trained_222):
     net = EXAMPLE_222.net.copy()  # the printed value is the error after 9,999 steps
     assert abs(steps_222(net, 9_999) - float(PRINTED_222["E_after_10000"])) <= printed_precision("0.0000351085")
     assert trained_222["E_after_10000"] < steps_222(net, 0)
-    learnt = EXAMPLE_222.net.copy()  # biases learnt too: the error after 10,000 steps is 14 times smaller
-    learnt.learn_biases = True
-    assert steps_222(learnt, 10_000) < trained_222["E_after_10000"] / 10
+    learnt = Network(EXAMPLE_222.net.sizes, weights=EXAMPLE_222.net.weights, biases=[B1, B2], shared_biases=True)
+    assert steps_222(learnt, 10_000) < trained_222["E_after_10000"] / 5  # the source's b1, b2 learnt too: 8 times smaller
+
+
+def scalar_222_step(w, b, shared):
+    """One step with the biases learnt: b = (b_h1, b_h2, b_o1, b_o2). Shared (source 002's model):
+    b_h1 = b_h2 and b_o1 = b_o2, each changed by the sum of its layer's deltas. Returns E before the step."""
+    out_h = [sigmoid(w["w1"] * I1 + w["w2"] * I2 + b[0]), sigmoid(w["w3"] * I1 + w["w4"] * I2 + b[1])]
+    out_o = [sigmoid(w["w5"] * out_h[0] + w["w6"] * out_h[1] + b[2]), sigmoid(w["w7"] * out_h[0] + w["w8"] * out_h[1] + b[3])]
+    d_o = [(o - t) * o * (1 - o) for o, t in zip(out_o, (T1, T2))]
+    d_h = [(d_o[0] * w["w5"] + d_o[1] * w["w7"]) * out_h[0] * (1 - out_h[0]),
+           (d_o[0] * w["w6"] + d_o[1] * w["w8"]) * out_h[1] * (1 - out_h[1])]
+    grads = dict(w1=d_h[0] * I1, w2=d_h[0] * I2, w3=d_h[1] * I1, w4=d_h[1] * I2,
+                 w5=d_o[0] * out_h[0], w6=d_o[0] * out_h[1], w7=d_o[1] * out_h[0], w8=d_o[1] * out_h[1])
+    grads_b = [d_h[0] + d_h[1]] * 2 + [d_o[0] + d_o[1]] * 2 if shared else d_h + d_o
+    E = 0.5 * ((T1 - out_o[0]) ** 2 + (T2 - out_o[1]) ** 2)
+    return {k: w[k] - LR * g for k, g in grads.items()}, [v - LR * g for v, g in zip(b, grads_b)], E
+
+
+def scalar_222_learnt(steps, shared):
+    """E after ``steps`` steps of the formulas above, biases learnt."""
+    w, b = dict(W222), [B1, B1, B2, B2]
+    for _ in range(steps):
+        w, b, _ = scalar_222_step(w, b, shared)
+    return scalar_222_step(w, b, shared)[2]
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared (source 002's model)", "one bias per neuron"])
+def test_222_biases_learnt_equal_the_independent_formulas(shared):
+    net = Network(EXAMPLE_222.net.sizes, weights=EXAMPLE_222.net.weights, biases=[B1, B2] if shared else EXAMPLE_222.net.biases,
+                  shared_biases=shared)
+    assert steps_222(net, 10_000) == pytest.approx(scalar_222_learnt(10_000, shared), rel=1e-9)
+    if shared:
+        assert net.biases[0].shape == (1,) and net.biases[0][0] != B1
+
+
+def test_222_shared_and_untied_biases_are_different_models():
+    assert scalar_222_learnt(10_000, shared=True) > 1.5 * scalar_222_learnt(10_000, shared=False)
 
 
 # ---- 2-3-2-1 (source 000) ------------------------------------------------------------------
@@ -140,7 +176,7 @@ def test_2321_two_steps_with_momentum_equal_the_source_convention():
         for layer, (prev, nxt) in zip(trace.layers, zip(LAYERS_2321, LAYERS_2321[1:])):
             for a, j in enumerate(prev):
                 for b, k in enumerate(nxt):
-                    assert layer.delta_W[a, b] == pytest.approx(dw[j, k], abs=1e-15)
+                    assert layer.change_W[a, b] == pytest.approx(dw[j, k], abs=1e-15)
                     assert layer.new_W[a, b] == pytest.approx(w[j, k], abs=1e-15)
             for b, k in enumerate(nxt):
                 assert -layer.delta[0, b] == pytest.approx(d[k], abs=1e-15)  # δ_source = −δ
@@ -155,8 +191,8 @@ def test_2321_second_step_momentum_term_is_gamma_times_the_first_change():
     second = with_momentum.step([.6, .7], [.9], lr=.3, momentum=.1)
     second_plain = plain.step([.6, .7], [.9], lr=.3, momentum=0.0)
     for l, (a, b) in enumerate(zip(second.layers, second_plain.layers)):
-        assert np.allclose(a.delta_W - b.delta_W, 0.1 * first.layers[l].delta_W, atol=1e-15)
-        assert np.abs(first.layers[l].delta_W).min() > 0  # the momentum term is not zero
+        assert np.allclose(a.change_W - b.change_W, 0.1 * first.layers[l].change_W, atol=1e-15)
+        assert np.abs(first.layers[l].change_W).min() > 0  # the momentum term is not zero
 
 
 def test_2321_every_printed_number_is_reproduced_or_listed_as_wrong():

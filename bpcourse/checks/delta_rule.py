@@ -72,7 +72,7 @@ def check_hidden_delta(fn):
 
     def case(description, trace, l):
         below, above = trace.layers[l], trace.layers[l + 1]
-        return description, (_np(below.out)[0], _np(above.W), _np(above.delta)[0]), _np(below.delta)[0]
+        return description, (_np(below.o)[0], _np(above.W), _np(above.delta)[0]), _np(below.delta)[0]
 
     cases = [case("the 2-2-2 hidden layer (h1, h2)", trace222, 0),
              case("the 2-3-2-1 second hidden layer (6, 7), one neuron above", trace2321, 1),
@@ -107,7 +107,7 @@ def check_hidden_delta(fn):
 def _momentum_question():
     ex, (first, second) = _traces(example_2321, 2)
     return {"lr": ex.lr, "momentum": ex.momentum, "∂E/∂w78 in step 2": float(_np(second.layers[2].grad_W)[1, 0]),
-            "Δw78 of step 1": float(_np(first.layers[2].delta_W)[1, 0])}
+            "Δw78 of step 1": float(_np(first.layers[2].change_W)[1, 0])}
 
 
 MOMENTUM_QUESTION = _momentum_question()
