@@ -22,6 +22,12 @@ $(STAMP): $(INSTALL_FROM) requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python $(INSTALL_FLAGS) -r $(INSTALL_FROM)
 	touch $(STAMP)
 
+# The decks' JavaScript (reveal.js, MathJax, RequireJS, jQuery) at the versions of js/package-lock.json.
+DECK_JS := js/node_modules/.package-lock.json
+$(DECK_JS): js/package.json js/package-lock.json
+	cd js && npm ci --no-audit --no-fund
+	touch $(DECK_JS)
+
 # NOTEBOOK_DIR and LAB_ARGS let the browser tests start JupyterLab exactly this way on a copy.
 NOTEBOOK_DIR ?= notebooks
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -60,12 +66,6 @@ lock: | $(BIN)/python
 # Learner notebooks from the solved ones, both executed top to bottom (FORCE=1 replaces edited ones).
 notebooks: $(STAMP)
 	$(BIN)/python -m bpcourse.build $(if $(FORCE),--force)
-
-# The decks' JavaScript (reveal.js, MathJax, RequireJS, jQuery) at the versions of js/package-lock.json.
-DECK_JS := js/node_modules/.package-lock.json
-$(DECK_JS): js/package.json js/package-lock.json
-	cd js && npm ci --no-audit --no-fund
-	touch $(DECK_JS)
 
 # One reveal.js deck per notebook for the instructor (solved), in slides/, that opens offline from file://:
 # cells marked "skip" are left out, widgets show their picture, the JavaScript is copied to slides/vendor/.

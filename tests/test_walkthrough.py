@@ -37,4 +37,4 @@ def test_second_step_change_is_gradient_term_plus_momentum_term(two_steps):
         assert gradient_term == pytest.approx(-ex.lr * grad, abs=1e-15)
         assert change == pytest.approx(gradient_term + momentum_term, abs=1e-15)
     w78 = second_step_rows(second, first, names)[0]
-    assert w78[3] == pytest.approx(ex.momentum * first.layers[2].delta_W[1, 0], abs=1e-15)
+    assert w78[3] == pytest.approx(ex.momentum * first.layers[2].change_W[1, 0], abs=1e-15)
