@@ -216,6 +216,7 @@ WRONG = {
              (lambda o, W, b: a(o) * a(W) + b, "multiplies entry by entry")],
     "00.2": [(0.065, "you added α·∂E/∂w"), (-0.02, "the momentum term γ·Δw(t−1) is missing"),
              (-0.065, "keeps the sign of the previous step"), (0.045, "the gradient term −α·∂E/∂w is missing"),
+             (-0.025, "both signs are flipped"),
              (-0.155, "the learning rate is missing"), (-0.175, "α and γ are swapped"), ("0.025", "remove the quotes"),
              (sp.Symbol("a") * 0.2, "substitute numbers")],
     "01.1": [(lambda w, g, lr: w + lr * g, "moves uphill"), (lambda w, g, lr: w - g, "the learning rate is missing"),

@@ -67,6 +67,8 @@ def check_momentum_prediction(delta_w):
         (-gradient_term, "that is −α·∂E/∂w alone: the momentum term γ·Δw(t−1) is missing"),
         (-gradient_term - momentum_term, "the momentum term keeps the sign of the previous step: +γ·Δw(t−1)"),
         (momentum_term, "the gradient term −α·∂E/∂w is missing"),
+        (gradient_term - momentum_term, "both signs are flipped: that is −Δw(t); the change added to w is "
+                                        "−α·∂E/∂w + γ·Δw(t−1)"),
         (-q["grad"] + momentum_term, "the learning rate is missing: the gradient term is −α·∂E/∂w, not −∂E/∂w"),
         (-q["momentum"] * q["grad"] + q["lr"] * q["previous"], "α and γ are swapped: α multiplies the gradient, "
                                                                "γ the previous change"),
