@@ -19,6 +19,10 @@ class Activation:
     def forward(self, z):
         raise NotImplementedError
 
+    def forward_with_log_sum(self, z):
+        """(f(z), None): only a softmax has a log-normaliser (see :meth:`Softmax.forward_with_log_sum`)."""
+        return self.forward(z), None
+
     def derivative(self, z, a):
         """f'(z), given z and a = f(z) (whichever gives the simpler formula)."""
         raise NotImplementedError
@@ -127,9 +131,22 @@ class Softmax(Activation):
     elementwise = False
 
     def forward(self, z):
+        return self.forward_with_log_sum(z)[0]
+
+    def forward_with_log_sum(self, z):
+        """(s, log Σ_j e^(z_j) per row): the softmax and its log-normaliser, which the cross-entropy
+        needs (−log s_k = log Σ_j e^(z_j) − z_k, exact where s_k underflows), for the cost of one log.
+
+        >>> import numpy as np
+        >>> s, log_sum = Softmax().forward_with_log_sum(np.array([[1000.0, 0.0]]))
+        >>> s.tolist(), log_sum.tolist()
+        ([[1.0, 0.0]], [[1000.0]])
+        """
         xp = array_module(z)
-        e = xp.exp(z - z.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+        top = z.max(axis=-1, keepdims=True)
+        e = xp.exp(z - top)
+        total = e.sum(axis=-1, keepdims=True)
+        return e / total, top + xp.log(total)
 
     def derivative(self, z, a):
         raise TypeError("softmax is not elementwise: use Softmax.backward(z, a, grad_a) or Softmax.jacobian(a)")

@@ -79,7 +79,7 @@ def array_module(a):
     >>> array_module(numpy.zeros(2)).__name__
     'numpy'
     """
-    if type(a).__module__.split(".")[0] == "cupy":
+    if type(a) is not numpy.ndarray and type(a).__module__.split(".")[0] == "cupy":
         return sys.modules["cupy"]
     return numpy
 

@@ -50,8 +50,9 @@ class Loss:
         :meth:`check_output` accepts)."""
         return activation.backward(z, o, self.gradient(o, t))
 
-    def output_loss(self, activation, z, o, t):
-        """The per-sample loss of a network whose output layer has net input z and output o = f(z)."""
+    def output_loss(self, activation, z, o, t, log_sum=None):
+        """The per-sample loss of a network whose output layer has net input z and output o = f(z)
+        (``log_sum``: log Σ_j e^(z_j) per row where f is a softmax, see :meth:`Softmax.forward_with_log_sum`)."""
         return self.per_sample(o, t)
 
     def check_output(self, activation, n_outputs):
@@ -151,7 +152,7 @@ class BinaryCrossEntropy(Loss):
     def output_delta(self, activation, z, o, t):
         return activation.slope * (o - t)
 
-    def output_loss(self, activation, z, o, t):
+    def output_loss(self, activation, z, o, t, log_sum=None):
         x = activation.slope * z
         return (t * softplus(-x) + (1.0 - t) * softplus(x)).sum(axis=1)
 
@@ -165,8 +166,8 @@ class CrossEntropy(Loss):
     """E = −Σ_k t_k·log o_k; ∂E/∂o = −t / o.
 
     Needs a softmax output over ≥ 2 classes. There δ = o·Σ_k t_k − t, which is o − t for targets
-    that sum to 1 (one-hot or probabilities), used directly, and log o_k = z_k − log Σ_j e^(z_j),
-    exact for any z: log Σ_j e^(z_j) = max z − log(max o), and the largest o is at least 1/K.
+    that sum to 1 (one-hot or probabilities), used directly, and −log o_k = log Σ_j e^(z_j) − z_k,
+    exact for any z, with the log-normaliser the softmax computed in the forward pass.
 
     >>> import numpy as np
     >>> round(CrossEntropy().value(np.array([[0.25, 0.75]]), np.array([[0.0, 1.0]])), 4)
@@ -184,9 +185,9 @@ class CrossEntropy(Loss):
     def output_delta(self, activation, z, o, t):
         return o * t.sum(axis=1, keepdims=True) - t
 
-    def output_loss(self, activation, z, o, t):
-        # −log o_k = log Σ_j e^(z_j) − z_k, and log Σ_j e^(z_j) = max z − log(max o): the largest o never underflows
-        log_sum = z.max(axis=1, keepdims=True) - array_module(o).log(o.max(axis=1, keepdims=True))
+    def output_loss(self, activation, z, o, t, log_sum=None):
+        if log_sum is None:
+            log_sum = activation.forward_with_log_sum(z)[1]
         return (t * (log_sum - z)).sum(axis=1)
 
     def check_output(self, activation, n_outputs):

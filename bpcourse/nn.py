@@ -69,10 +69,12 @@ class StepTrace:
 
 class Forward(NamedTuple):
     """The forward pass: ``z[l]`` is the net input of layer l + 1, ``o[l]`` the output of layer l
-    (``o[0]`` is X, ``o[-1]`` the network output)."""
+    (``o[0]`` is X, ``o[-1]`` the network output); ``log_sum`` is log Σ_j e^(z_j) per row of a
+    softmax output layer (None for other outputs), which makes the cross-entropy exact."""
 
     z: list
     o: list
+    log_sum: object = None
 
 
 class Backward(NamedTuple):
@@ -262,8 +264,9 @@ class Network:
             if self.biases is not None:
                 z_l += self.biases[l]
             z.append(z_l)
-            o.append(f.forward(z_l))
-        return Forward(z, o)
+            o_l, log_sum = f.forward_with_log_sum(z_l)
+            o.append(o_l)
+        return Forward(z, o, log_sum)
 
     def backward(self, forward, T):
         """The backward pass through a :meth:`forward_pass`, the four equations: δ_L (BP1),
@@ -275,7 +278,7 @@ class Network:
         >>> back.delta[0].tolist(), back.grad_W[0].tolist(), back.grad_b[0].tolist()
         ([[2.0]], [[2.0]], [2.0])
         """
-        z, o = forward
+        z, o = forward.z, forward.o
         T = self._batch("T", T, self.sizes[-1])
         if T.shape[0] != o[0].shape[0]:
             raise ValueError(f"T: expected {o[0].shape[0]} rows like the forward pass's X, got {T.shape[0]}")
@@ -286,12 +289,11 @@ class Network:
                 delta = self.activations[l].backward(z[l], o[l + 1], deltas[-1] @ self.weights[l + 1].T)
             deltas.append(delta)
             grads_W.append(o[l].T @ delta)
-            grads_b.append(self._bias_gradient(delta))
+            if self.biases is not None:
+                grads_b.append(self._bias_gradient(delta))
         return Backward(deltas[::-1], grads_W[::-1], None if self.biases is None else grads_b[::-1])
 
     def _bias_gradient(self, delta):
-        if self.biases is None:
-            return None
         per_neuron = delta.sum(axis=0)
         return per_neuron.sum(keepdims=True) if self.shared_biases else per_neuron
 
@@ -355,7 +357,7 @@ class Network:
         [2000.0]
         """
         return self.loss_function.output_loss(self.activations[-1], forward.z[-1], forward.o[-1],
-                                              self._batch("T", T, self.sizes[-1]))
+                                              self._batch("T", T, self.sizes[-1]), forward.log_sum)
 
     def loss(self, X, T):
         """E: the mean over samples of the per-sample loss.

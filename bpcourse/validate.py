@@ -38,6 +38,8 @@ def learning_rate(value, name="lr"):
     >>> learning_rate(0.5)
     0.5
     """
+    if type(value) is float and 0 < value < math.inf:  # the common case, without the slower checks below
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name}: expected a finite number > 0, got {value!r}")
     return float(value)
@@ -49,6 +51,8 @@ def momentum(value, name="momentum"):
     >>> momentum(0.9)
     0.9
     """
+    if type(value) is float and 0 <= value < 1:  # the common case, without the slower checks below
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
         raise ValueError(f"{name}: expected a number in [0, 1), got {value!r}")
     return float(value)

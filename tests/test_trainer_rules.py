@@ -3,6 +3,7 @@ another memory layout, float32, huge net inputs, a second train call) gives the 
 ValueError that says what to use instead; the momentum state follows one documented rule."""
 import numpy as np
 import pytest
+from scipy.special import logsumexp
 
 from bpcourse.activations import Identity, ReLU, Sigmoid, Softmax, Tanh
 from bpcourse.datasets import two_moons, xor
@@ -53,6 +54,20 @@ def test_cross_entropy_of_huge_logits_is_exact(dtype, scale):
     assert net.loss([[1.0]], [[0.0, 1.0]]) == pytest.approx(2 * scale)
     history = net.train([[1.0]], [[0.0, 1.0]], lr=1e-9, epochs=1, progress=False)
     assert history.loss == [pytest.approx(2 * scale, rel=1e-6)]
+
+
+def test_the_softmax_hands_its_log_normaliser_to_the_cross_entropy():
+    z = np.array([[1000.0, -1000.0, 0.0], [0.5, 1.5, -2.0]])
+    o, log_sum = Softmax().forward_with_log_sum(z)
+    assert np.allclose(o, np.exp(z - log_sum)) and log_sum[:, 0] == pytest.approx(logsumexp(z, axis=1))
+    t = np.array([[0.0, 1.0, 0.0], [0.2, 0.3, 0.5]])
+    exact = (t * (logsumexp(z, axis=1, keepdims=True) - z)).sum(axis=1)
+    loss = get_loss("cross_entropy")
+    for given in (log_sum, None):  # from the forward pass, or worked out from z when not given
+        assert loss.output_loss(Softmax(), z, o, t, given) == pytest.approx(exact)
+    net = Network([1, 3], ["softmax"], "cross_entropy", weights=[[[1000.0, -1000.0, 0.0]]], biases=[[0.0, 0.0, 0.0]])
+    assert net.forward_pass([[1.0]]).log_sum.tolist() == [[1000.0]]
+    assert Network([1, 3], "sigmoid", seed=0).forward_pass([[1.0]]).log_sum is None
 
 
 @pytest.mark.parametrize("dtype, scale", [("float64", 1000.0), ("float32", 100.0)])
