@@ -94,6 +94,9 @@ def stop(proc, marker):
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    deadline = time.monotonic() + 10  # a killed process is gone a moment later, not at once
+    while processes_mentioning(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
