@@ -31,9 +31,11 @@ $(DECK_JS): js/package.json js/package-lock.json
 # NOTEBOOK_DIR and LAB_ARGS let the browser tests start JupyterLab exactly this way on a copy.
 NOTEBOOK_DIR ?= notebooks
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+# The RISE slideshow page loads the ipywidgets manager only with rise/labextensions (see its remoteEntry.js).
+LAB_EXTENSIONS := --LabServerApp.extra_labextensions_path="$(CURDIR)/rise/labextensions"
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOK_DIR) $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOK_DIR) $(ROOT_FLAG) $(LAB_EXTENSIONS) $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -100,6 +100,9 @@ def stop(proc, marker):
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    deadline = time.monotonic() + 10  # a killed process is gone a moment later, not at once
+    while processes_mentioning(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def serve_lab(tmp_path_factory, theme):
@@ -312,6 +315,18 @@ def wait_for_change(read, before, timeout=30):
     raise AssertionError(f"nothing changed within {timeout} s")
 
 
+def wait_until_still(read, quiet=1.0, timeout=30):
+    """Wait until ``read()`` has kept its value for ``quiet`` seconds (a figure drawn to the end)."""
+    deadline, value, since = time.monotonic() + timeout, read(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        if (now := read()) != value:
+            value, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return value
+    raise AssertionError(f"still changing after {timeout} s")
+
+
 def press_slider(page, widget, label, key, times):
     """Focus the slider's handle and press ``key`` (the keyboard path of the UI) ``times`` times."""
     slider = widget.locator(".widget-slider", has=page.locator(f"label:text-is('{label}')"))
@@ -497,7 +512,7 @@ def test_offline_deck_is_a_slideshow_with_rendered_maths(browser, deck):
 
 
 # ---- live lecture slides: notebook 01 as a RISE slideshow (jupyterlab-rise) ----------------------
-EXPLORER_CELL = "section.present .jp-CodeCell:has-text('DescentExplorer(')"
+EXPLORER_CELL = "section.present:not(.stack) .jp-CodeCell:has-text('DescentExplorer(')"  # on the slide shown
 LR_SLIDER = ".widget-slider:has(label:text-is('α learning rate'))"
 
 
@@ -507,10 +522,11 @@ def test_rise_slideshow_reaches_the_live_explorer(page, lab):
     page.goto(f"{base}/rise/{path.name}?token={token}")
     page.wait_for_selector(".reveal.ready .slides section.present", timeout=60_000)
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', state="attached", timeout=60_000)
-    # the toolbar is hidden during the slideshow: its "Restart the kernel and run all cells" button, by its command
-    page.evaluate("document.querySelector('jp-button[data-command=\"notebook:restart-run-all\"]').click()")
-    if page.locator(".jp-Dialog .jp-mod-accept").count():
-        page.locator(".jp-Dialog .jp-mod-accept").click()
+    # the toolbar is hidden during the slideshow: "Restart Kernel and Run All Cells…" from the command palette
+    page.keyboard.press("Control+Shift+C")
+    page.keyboard.type("Restart Kernel and Run All Cells")
+    page.keyboard.press("Enter")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
     screenshot(page, "rise_01_title")
     for _ in range(150):  # advance the slideshow, slide by slide, to the explorer
         if page.locator(EXPLORER_CELL).count() and page.locator(EXPLORER_CELL).first.is_visible():
@@ -518,20 +534,22 @@ def test_rise_slideshow_reaches_the_live_explorer(page, lab):
         page.keyboard.press("Space")
         time.sleep(0.2)
     explorer = page.locator(EXPLORER_CELL).first
-    explorer.locator(".jp-OutputArea-output").first.wait_for(timeout=180_000)  # the run has reached it
-    screenshot(page, "rise_01_explorer")
     assert explorer.is_visible()
     slider = explorer.locator(LR_SLIDER)
-    if not slider.count():
-        pytest.xfail("jupyterlab-rise 0.43.1 renders no ipywidgets 8 widget (upstream issues #119 and #126 of "
-                     "jupyterlab-contrib/rise): the explorer shows its static picture in the slideshow")
+    slider.wait_for(timeout=180_000)  # the run has reached the explorer, and the widget renders: it is live
+    deadline = time.monotonic() + 180
+    while execution_counts(page)[1] and time.monotonic() < deadline:  # the rest of the run, then the kernel is free
+        time.sleep(0.5)
     before, readout = widget_image(explorer), slider.locator(".widget-readout").inner_text()
-    handle = slider.locator(".noUi-handle").first.bounding_box()
-    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    screenshot(page, "rise_01_explorer")
+    handle, track = slider.locator(".noUi-handle").first.bounding_box(), slider.locator(".noUi-target").bounding_box()
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    page.mouse.move(x, y)
     page.mouse.down()
-    page.mouse.move(handle["x"] + 80, handle["y"] + handle["height"] / 2, steps=5)
+    page.mouse.move(x + track["width"] / 4, y, steps=5)  # a quarter of the track to the right
     page.mouse.up()
     wait_for_change(lambda: widget_image(explorer), before)
+    wait_until_still(lambda: widget_image(explorer))
     screenshot(page, "rise_01_explorer_after_slider")
     assert float(slider.locator(".widget-readout").inner_text()) > float(readout)
 
