@@ -391,6 +391,7 @@ def test_descent_slider_latency_in_the_browser(descent_page):
     explorer = page.locator(TOP_WIDGETS, has=page.locator("label:text-is('α learning rate')")).first
     explorer.scroll_into_view_if_needed()
     img = explorer.locator("img").first
+    wait_until_still(lambda: img.get_attribute("src"))  # what earlier moves drew has arrived
     img.evaluate(WATCH_IMAGE)
     slider = explorer.locator(".widget-slider", has=page.locator("label:text-is('α learning rate')"))
     handle, readout = slider.locator(".noUi-handle").first, slider.locator(".widget-readout")
