@@ -51,7 +51,7 @@ def all_at_once(work, accounts, results, key):
             results[futures[future]].setdefault("failure", f"{key}: not done within {DEADLINE} s")
 
 
-def table(results, peaks, uids, cores, wall):
+def table(results, peaks, uids, cores, wall, load):
     """The per-learner table and the totals, as printed."""
     lines = [f"{'learner':<10}{'spawn s':>9}{'run s':>9}{'peak MiB':>10}  result"]
     for index, (account, r) in enumerate(results.items(), 1):
@@ -64,7 +64,7 @@ def table(results, peaks, uids, cores, wall):
     memory = [peaks.get(uid, 0) / MIB for uid in uids.values()]
     failures = sum("failure" in r for r in results.values())
     lines += ["",
-              f"{len(results)} learners at once on {cores} cores, in {wall:.0f} s",
+              f"{len(results)} learners at once on {cores} cores, in {wall:.0f} s (load average before: {load:.1f})",
               f"spawn: median {statistics.median(spawns):.1f} s, max {max(spawns):.1f} s" if spawns else "spawn: none started",
               f"notebook 01, top to bottom: median {statistics.median(runs):.1f} s, max {max(runs):.1f} s" if runs
               else "notebook 01: no run finished",
@@ -91,14 +91,14 @@ def main(argv=None):
         peaks, stop = {}, threading.Event()
         sampler = threading.Thread(target=sample_memory, args=(list(uids.values()), peaks, stop), daemon=True)
         sampler.start()
-        begun = time.monotonic()
+        load, begun = os.getloadavg()[0], time.monotonic()
         all_at_once(trial.start_server, trial.learners, results, "spawn")
         started_ok = [account for account in trial.learners if "spawn" in results[account]]
         all_at_once(lambda account: trial.run_notebook(account, NOTEBOOK), started_ok, results, "run")
         wall = time.monotonic() - begun
         stop.set()
         sampler.join()
-        print(table(results, peaks, uids, os.cpu_count(), wall))
+        print(table(results, peaks, uids, os.cpu_count(), wall, load))
     print(f"(hub set-up and clean-up included: {time.monotonic() - started:.0f} s)")
     return 1 if any("failure" in r for r in results.values()) else 0
 
