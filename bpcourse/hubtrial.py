@@ -304,13 +304,15 @@ class Kernel:
         outputs, replied, idle = [], False, False
         deadline = time.monotonic() + timeout
         while not (replied and idle):
-            self.socket.settimeout(max(0.1, deadline - time.monotonic()))
-            frame = self.socket.recv()
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{self.account}: the kernel took over {timeout} s for {code[:60]!r}")
-            if isinstance(frame, bytes):  # a message with binary buffers: a widget's, not an output
+            self.socket.settimeout(max(0.1, deadline - time.monotonic()))
+            opcode, frame = self.socket.recv_data_frame(True)  # pings too, so that the deadline is checked
+            if opcode != websocket.ABNF.OPCODE_TEXT:  # pings, and messages with binary buffers (widgets')
+                if opcode == websocket.ABNF.OPCODE_CLOSE:
+                    raise ConnectionError(f"{self.account}: the server closed the kernel's websocket")
                 continue
-            msg = json.loads(frame)
+            msg = json.loads(frame.data)
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
             kind = msg["header"]["msg_type"]
