@@ -9,7 +9,11 @@ the hub as Ctrl+C would, ends what is left of the accounts' processes, removes t
 and restores the modes of folders it opened for them. Traffic goes to 127.0.0.1 only.
 
 >>> with TrialHub(learners=["ada"], instructor="teacher") as trial:  # doctest: +SKIP
-...     trial.start_server(trial.name("ada"))
+...     ada = trial.name("ada")
+...     spawn_seconds = trial.start_server(ada)
+...     run_seconds = trial.run_notebook(ada, "bpcourse/01_gradient_descent.ipynb")
+...     with Kernel(trial, ada) as kernel:
+...         outputs = kernel.execute("print(1 + 1)")
 """
 import json
 import os
@@ -129,7 +133,11 @@ class TrialHub:
         self.folder = self.proc = None
 
     def name(self, short):
-        """The account's name for a short name: ``bpctest-<run>-<short>``."""
+        """The account's name for a short name: ``bpctest-<run>-<short>``.
+
+        >>> TrialHub(["ada"]).name("ada").startswith("bpctest-")
+        True
+        """
         return self.prefix + short
 
     @property
