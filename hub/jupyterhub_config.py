@@ -51,10 +51,12 @@ c.Authenticator.allowed_users = {INSTRUCTOR} - {""}
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
-# Kernels talk to their server over Unix sockets in the account's own runtime folder, not over TCP ports of
-# 127.0.0.1: with a class starting kernels at once, ports one server had picked were taken by another
+# The servers' kernels talk to them over Unix sockets in the account's own runtime folder, not over TCP ports
+# of 127.0.0.1: with a class starting kernels at once, ports one server had picked were taken by another
 # account's kernel (benchmarks/bench_hub_load.py saw it), and a socket in a private home is the account's alone.
-c.Spawner.args = ["--KernelManager.transport=ipc"]
+# (ServerKernelManager: the server's own kernels; nbgrader's autograding kernels keep TCP, whose relative
+# socket paths would not resolve between its process and its kernel's.)
+c.Spawner.args = ["--ServerKernelManager.transport=ipc"]
 c.Spawner.environment = {
     "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
     "JUPYTER_CONFIG_PATH": lambda spawner: os.pathsep.join(
