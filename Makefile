@@ -12,7 +12,7 @@ UV ?= $(shell grep -m1 -o '^uv==[^ ;]*' $(LOCK))
 STAMP := $(BIN)/.bpcourse-installed
 LATEST_VENV := .venv-latest
 
-.PHONY: lab test test-hub test-latest lock lint bench notebooks slides assignments autograde hub mutation
+.PHONY: lab test test-hub test-latest lock lint bench notebooks slides assignments autograde hub hub-node mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(patsubst %/bin,%,$(BIN))
@@ -90,9 +90,15 @@ INSTRUCTOR ?=
 EXCHANGE ?= /srv/nbgrader/exchange
 HUB_CONFIG ?= hub/jupyterhub_config.py
 HUB_STATE ?= hub/state
-hub: $(STAMP) $(JS) $(COURSE)/nbgrader_config.py
+hub: hub-node $(STAMP) $(JS) $(COURSE)/nbgrader_config.py
 	BPCOURSE_INSTRUCTOR=$(INSTRUCTOR) BPCOURSE_COURSE=$(abspath $(COURSE)) BPCOURSE_EXCHANGE=$(EXCHANGE) \
 		BPCOURSE_HUB_STATE=$(abspath $(HUB_STATE)) $(BIN)/jupyterhub -f $(HUB_CONFIG) $(HUB_ARGS)
+
+# The proxy runs on Node.js from the system's packages: installed with apt-get where npm is missing.
+hub-node:
+	@command -v npm >/dev/null || { command -v apt-get >/dev/null && apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; } || \
+		{ echo "make hub: needs Node.js and npm from your system's packages (Debian: apt-get install nodejs npm)" >&2; exit 2; }
 
 $(COURSE)/nbgrader_config.py: | $(STAMP)
 	$(MAKE) assignments

@@ -25,8 +25,8 @@ These notebooks are yours: edit them, run them, break them. Logging in again nev
 you have; notebooks added to the course later are copied in beside yours at your next login, and a
 notebook you deleted comes back, as the course has it, at your next login.
 
-Graded work goes through nbgrader: open the "Assignments" list (Nbgrader menu), fetch an assignment,
-answer it in the folder it creates, and submit it from the same list.
+Graded work goes through nbgrader: in Nbgrader ▸ Assignment List, fetch an assignment, answer it in the
+folder the fetch creates, and submit it from the same list.
 """
 
 
