@@ -50,11 +50,11 @@ def trial():
     hub = TrialHub(learners=list(ANSWERS), notebooks=[f"{NAME}.ipynb"])
     with hub:
         yield hub
-    assert not any(_exists(account) for account in hub.accounts), "an account of the test is left"
+    assert not any(account_exists(account) for account in hub.accounts), "an account of the test is left"
     assert not hub.folder.exists() and not hub.leftovers(), "the test's hub left files or processes"
 
 
-def _exists(account):
+def account_exists(account):
     try:
         return bool(pwd.getpwnam(account))
     except KeyError:
@@ -72,7 +72,7 @@ def released(trial):
     return instructor(trial, "POST", f"/assignment/{NAME}/release")
 
 
-def lab_settings(trial, account):
+def lab_settings(account):
     """The browser tests' JupyterLab settings (every cell in the page) in the learner's home."""
     folder = os.path.join(pwd.getpwnam(account).pw_dir, ".jupyter")
     for name, values in ui.SETTINGS.items():
@@ -102,7 +102,7 @@ def learn(browser, trial, short):
     """One learner's session: log in, fetch, answer 01.1, run all, save, submit; returns what the check printed
     and nbgrader's answers to fetch and submit."""
     account = trial.name(short)
-    lab_settings(trial, account)
+    lab_settings(account)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
