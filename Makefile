@@ -12,7 +12,7 @@ UV ?= $(shell grep -m1 -o '^uv==[^ ;]*' $(LOCK))
 STAMP := $(BIN)/.bpcourse-installed
 LATEST_VENV := .venv-latest
 
-.PHONY: lab test test-latest lock lint bench notebooks slides assignments autograde mutation
+.PHONY: lab test test-hub test-latest lock lint bench notebooks slides assignments autograde hub hub-node mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(patsubst %/bin,%,$(BIN))
@@ -22,11 +22,12 @@ $(STAMP): $(INSTALL_FROM) requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python $(INSTALL_FLAGS) -r $(INSTALL_FROM)
 	touch $(STAMP)
 
-# The decks' JavaScript (reveal.js, MathJax, RequireJS, jQuery) at the versions of js/package-lock.json.
-DECK_JS := js/node_modules/.package-lock.json
-$(DECK_JS): js/package.json js/package-lock.json
+# The course's JavaScript at the versions of js/package-lock.json: the decks' (reveal.js, MathJax, RequireJS,
+# jQuery) and the hub's proxy (configurable-http-proxy).
+JS := js/node_modules/.package-lock.json
+$(JS): js/package.json js/package-lock.json
 	cd js && npm ci --no-audit --no-fund
-	touch $(DECK_JS)
+	touch $(JS)
 
 # NOTEBOOK_DIR and LAB_ARGS let the browser tests start JupyterLab exactly this way on a copy.
 NOTEBOOK_DIR ?= notebooks
@@ -42,16 +43,16 @@ lint: $(STAMP)
 
 # One BLAS thread for the test and build runs: the course's matrices are small, and on a busy
 # 2-core machine extra BLAS threads only wait on each other (10x slower runs were measured).
-test notebooks: export OPENBLAS_NUM_THREADS := 1
+test test-hub notebooks: export OPENBLAS_NUM_THREADS := 1
 
 # One pytest run over the unit tests, the browser tests and the notebooks, spread over JOBS workers;
 # each file (and test class) stays on one worker: a notebook's cells share a kernel, and the browser
 # tests' two groups (a class and the rest) a JupyterLab each. The longest parts are listed first and
 # started first. One worker more than cores: the browser workers mostly wait for Chromium and kernels.
-# PYTEST_ARGS adds options (e.g. -x, or -k network to run a part).
+# PYTEST_ARGS adds options (e.g. -x, or -k network to run a part). The hub's end-to-end test is `make test-hub`.
 JOBS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
-test: lint $(DECK_JS)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --no-loadscope-reorder --durations=15 \
+test: lint $(JS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --no-loadscope-reorder --durations=15 -m "not hub" \
 		--nbval --nbval-sanitize-with nbval_sanitize.cfg $(PYTEST_ARGS) tests/test_browser.py tests/test_assignments.py \
 		notebooks solutions tests bpcourse
 
@@ -73,7 +74,7 @@ notebooks: $(STAMP)
 
 # One reveal.js deck per notebook for the instructor (solved), in slides/, that opens offline from file://:
 # cells marked "skip" are left out, widgets show their picture, the JavaScript is copied to slides/vendor/.
-slides: $(STAMP) $(DECK_JS)
+slides: $(STAMP) $(JS)
 	$(BIN)/python -m bpcourse.decks
 
 # The nbgrader course (source notebooks from solutions/, release copies for learners) in course/.
@@ -85,6 +86,30 @@ assignments: $(STAMP)
 autograde: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make autograde SUBMISSIONS=DIR (DIR/<learner>/<notebook>.ipynb)" >&2; exit 2; }
 	$(BIN)/python -m bpcourse.assignments --course $(COURSE) autograde $(SUBMISSIONS)
+
+# A class on one server, as root: JupyterHub serves the course to system accounts (README, "A class on a hub").
+# INSTRUCTOR names the instructor's account; HUB_CONFIG, HUB_STATE (the hub's database and secret) and
+# EXCHANGE (nbgrader's) let the end-to-end test run its own hub; HUB_ARGS adds JupyterHub options.
+INSTRUCTOR ?=
+EXCHANGE ?= /srv/nbgrader/exchange
+HUB_CONFIG ?= hub/jupyterhub_config.py
+HUB_STATE ?= hub/state
+hub: hub-node $(STAMP) $(JS) $(COURSE)/nbgrader_config.py
+	BPCOURSE_INSTRUCTOR=$(INSTRUCTOR) BPCOURSE_COURSE=$(abspath $(COURSE)) BPCOURSE_EXCHANGE=$(EXCHANGE) \
+		BPCOURSE_HUB_STATE=$(abspath $(HUB_STATE)) $(BIN)/jupyterhub -f $(HUB_CONFIG) $(HUB_ARGS)
+
+# The proxy runs on Node.js from the system's packages: installed with apt-get where npm is missing.
+hub-node:
+	@command -v npm >/dev/null || { command -v apt-get >/dev/null && apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; } || \
+		{ echo "make hub: needs Node.js and npm from your system's packages (Debian: apt-get install nodejs npm)" >&2; exit 2; }
+
+$(COURSE)/nbgrader_config.py: | $(STAMP)
+	$(MAKE) assignments
+
+# The hub end to end (tests/test_hub.py, as root: it makes throwaway accounts); not part of `make test`.
+test-hub: $(STAMP) $(JS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -p no:xdist -m hub --durations=5 $(PYTEST_ARGS) tests/test_hub.py
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -37,9 +37,10 @@ from nbgrader.preprocessors import ClearSolutions
 from .build import BEGIN, ROOT, SOLUTIONS, move_revealing_cells, stub_solutions, write
 
 COURSE = ROOT / "course"
+COURSE_ID = "bpcourse"
 POINTS = 1
 COLUMNS = ["learner", "notebook", "exercise", "score", "max_score"]
-CONFIG = '''\
+CONFIG = f'''\
 # Written by `python -m bpcourse.assignments build` (make assignments): edit bpcourse/assignments.py instead.
 import os
 
@@ -47,7 +48,7 @@ from bpcourse.assignments import generate_preprocessors
 
 os.environ["BPCOURSE_GRADED"] = "1"  # the checks raise unless passed, so a failed check fails its test cell
 c = get_config()  # noqa: F821 (nbgrader defines it)
-c.CourseDirectory.course_id = "bpcourse"
+c.CourseDirectory.course_id = "{COURSE_ID}"
 c.GenerateAssignment.preprocessors = generate_preprocessors()
 c.OverwriteCells.add_missing_cells = True
 c.Execute.timeout = 600

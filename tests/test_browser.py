@@ -20,13 +20,14 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from bpcourse.hubtrial import free_port, kill, processes
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -56,12 +57,6 @@ pytestmark = [
 ]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_until_serving(url, proc, log, timeout=180):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -75,19 +70,6 @@ def wait_until_serving(url, proc, log, timeout=180):
     raise TimeoutError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
-def processes_mentioning(text):
-    """PIDs of live processes whose command line contains ``text``."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if text in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
 def stop(proc, marker):
     """Stop `make lab`, its server and every kernel it started (they all name ``marker``)."""
     try:
@@ -95,13 +77,9 @@ def stop(proc, marker):
         proc.wait(timeout=20)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         pass
-    for pid in processes_mentioning(marker):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    kill(processes(mentioning=[marker]))
     deadline = time.monotonic() + 10  # a killed process is gone a moment later, not at once
-    while processes_mentioning(marker) and time.monotonic() < deadline:
+    while processes(mentioning=[marker]) and time.monotonic() < deadline:
         time.sleep(0.1)
 
 
@@ -132,7 +110,7 @@ def serve_lab(tmp_path_factory, theme):
         yield base, token, folder
     finally:
         stop(proc, str(home))
-        assert not processes_mentioning(str(home)), "processes of the test's JupyterLab are still running"
+        assert not processes(mentioning=[str(home)]), "processes of the test's JupyterLab are still running"
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +195,12 @@ def shut_down_kernels(lab):
 def open_notebook(page, lab, name):
     """Open one notebook in a fresh workspace (``reset``) and wait for its kernel."""
     base, token, _ = lab
-    page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
+    open_url(page, f"{base}/lab/tree/{name}?reset&token={token}")
+
+
+def open_url(page, url):
+    """Open the notebook at ``url`` (JupyterLab's /lab/tree/…) and wait for its cells and its idle kernel."""
+    page.goto(url)
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
 

@@ -1,0 +1,107 @@
+"""A class at once on the course's hub: LEARNERS servers started together through the hub's REST API, then
+every learner's copy of notebook 01 run top to bottom, all together, each through its own server's kernel.
+
+The class is a throwaway one (bpcourse.hubtrial: system accounts made for the run on `make hub`, removed
+afterwards; needs root). Per learner: time to spawn (REST request to server ready), time to run notebook 01
+(~/bpcourse/01_gradient_descent.ipynb, fetched from the server and executed cell by cell in a new kernel),
+peak resident memory of the learner's processes (server and kernel, sampled every half second) and the
+failure, if any. Bounded: every wait has TIMEOUT, the whole run DEADLINE; traffic goes to 127.0.0.1 only.
+The figures of the last run on the project's 2-core machine are in benchmarks/HUB_LOAD.md.
+
+Run: sudo .venv/bin/python benchmarks/bench_hub_load.py [--learners 20]
+"""
+import argparse
+import concurrent.futures
+import os
+import statistics
+import sys
+import threading
+import time
+
+from bpcourse.hubtrial import TrialHub, resident_memory
+
+NOTEBOOK = "bpcourse/01_gradient_descent.ipynb"
+TIMEOUT = 600      # seconds: one spawn, one cell
+DEADLINE = 1800    # seconds: all spawns, then all runs
+MIB = 2**20
+
+
+def sample_memory(uids, peaks, stop, every=0.5):
+    """Until ``stop`` is set: each uid's resident memory and the class's total, keeping the peaks."""
+    while not stop.wait(every):
+        now = {uid: resident_memory(uid) for uid in uids}
+        for uid, rss in now.items():
+            peaks[uid] = max(peaks.get(uid, 0), rss)
+        peaks["total"] = max(peaks.get("total", 0), sum(now.values()))
+
+
+def all_at_once(work, accounts, results, key):
+    """Run ``work(account)`` for every account in parallel; store its value or its failure in ``results``."""
+    if not accounts:
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(accounts)) as pool:
+        futures = {pool.submit(work, account): account for account in accounts}
+        done, late = concurrent.futures.wait(futures, timeout=DEADLINE)
+        for future in done:
+            try:
+                results[futures[future]][key] = future.result()
+            except Exception as error:  # a failure is a figure here: recorded, and the run goes on
+                results[futures[future]].setdefault("failure", f"{key}: {type(error).__name__}: {str(error)[:200]}")
+        for future in late:
+            results[futures[future]].setdefault("failure", f"{key}: not done within {DEADLINE} s")
+
+
+def table(results, peaks, uids, cores, wall, load):
+    """The per-learner table and the totals, as printed."""
+    lines = [f"{'learner':<10}{'spawn s':>9}{'run s':>9}{'peak MiB':>10}  result"]
+    for index, (account, r) in enumerate(results.items(), 1):
+        spawn = f"{r['spawn']:.1f}" if "spawn" in r else "-"
+        run = f"{r['run']:.1f}" if "run" in r else "-"
+        lines.append(f"{f'learner {index:02d}':<10}{spawn:>9}{run:>9}{peaks.get(uids[account], 0) / MIB:>10.0f}  "
+                     f"{r.get('failure', 'ok')}")
+    spawns = [r["spawn"] for r in results.values() if "spawn" in r]
+    runs = [r["run"] for r in results.values() if "run" in r]
+    memory = [peaks.get(uid, 0) / MIB for uid in uids.values()]
+    failures = sum("failure" in r for r in results.values())
+    lines += ["",
+              f"{len(results)} learners at once on {cores} cores, in {wall:.0f} s (load average before: {load:.1f})",
+              f"spawn: median {statistics.median(spawns):.1f} s, max {max(spawns):.1f} s" if spawns else "spawn: none started",
+              f"notebook 01, top to bottom: median {statistics.median(runs):.1f} s, max {max(runs):.1f} s" if runs
+              else "notebook 01: no run finished",
+              f"peak memory per learner: median {statistics.median(memory):.0f} MiB, max {max(memory):.0f} MiB; "
+              f"the whole class at its peak {peaks.get('total', 0) / 2**30:.1f} GiB",
+              f"failures: {failures}"]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=20, help="how many learners at once (default 20)")
+    args = parser.parse_args(argv)
+    if args.learners < 1:
+        parser.error(f"--learners: expected a positive number, got {args.learners}")
+    if os.geteuid() != 0:
+        print("bench_hub_load: skipped, needs root (it makes system accounts): "
+              "sudo .venv/bin/python benchmarks/bench_hub_load.py")
+        return 0
+    started = time.monotonic()
+    with TrialHub(learners=[f"l{i:02d}" for i in range(1, args.learners + 1)], timeout=TIMEOUT) as trial:
+        uids = {account: uid for account, uid in zip(trial.accounts, trial.uids) if account in trial.learners}
+        results = {account: {} for account in trial.learners}
+        peaks, stop = {}, threading.Event()
+        sampler = threading.Thread(target=sample_memory, args=(list(uids.values()), peaks, stop), daemon=True)
+        sampler.start()
+        load, begun = os.getloadavg()[0], time.monotonic()
+        all_at_once(trial.start_server, trial.learners, results, "spawn")
+        started_ok = [account for account in trial.learners if "spawn" in results[account]]
+        all_at_once(lambda account: trial.run_notebook(account, NOTEBOOK), started_ok, results, "run")
+        wall = time.monotonic() - begun
+        stop.set()
+        sampler.join()
+        print(table(results, peaks, uids, os.cpu_count(), wall, load))
+    print(f"(hub set-up and clean-up included: {time.monotonic() - started:.0f} s)")
+    return 1 if any("failure" in r for r in results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
