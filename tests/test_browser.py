@@ -262,7 +262,9 @@ class TestNotebooksInTheDarkTheme:
         open_notebook(page, dark_lab, path.name)
         run_all(page, expected["code_cells"])
         shown = rendered(page)
-        screenshot(page, f"dark_{path.stem}")
+        if shown["figures"]:
+            page.locator(".jp-OutputArea-output img").first.scroll_into_view_if_needed()
+        screenshot(page, f"dark_{path.stem}")  # the first figure on the dark page
         assert shown["errors"] == expected["errors"] == 0
         assert shown["stderr"] == expected["stderr"]
         assert shown["widget_errors"] == 0
@@ -553,8 +555,8 @@ def contrast(a, b):
 
 
 def figure_contrast(png):
-    """How a figure reads as shown on the page (``png``: an element screenshot, the page behind it
-    composited in): the contrast between its background (the median of its border pixels) and its
+    """How a figure reads on the page (``png``: the figure with the page behind it composited in, see
+    :data:`AS_SHOWN`): the contrast between its background (the median of its border pixels) and its
     ink (the darkest or the lightest 0.5 % of its pixels, whichever differs more from the background)."""
     import io
 
@@ -567,14 +569,36 @@ def figure_contrast(png):
     return background, max(contrast(background, dark), contrast(background, light))
 
 
+# Every figure as the page shows it: [the colour behind it, a PNG data URL of the figure drawn over that
+# colour]. The colour is that of the nearest element with an opaque background; the drawing is done in
+# the page, without scrolling to each figure for a screenshot. The themes set no filter or opacity on
+# images, so this is what the eye gets.
+AS_SHOWN = r"""imgs => imgs.map(img => {
+    let behind = img.parentElement, colour = "rgb(255, 255, 255)";
+    while (behind) {
+        const c = getComputedStyle(behind).backgroundColor;
+        if (!/^rgba\(.*, 0\)$|^transparent$/.test(c)) { colour = c; break; }
+        behind = behind.parentElement;
+    }
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+    const drawing = canvas.getContext("2d");
+    drawing.fillStyle = colour;
+    drawing.fillRect(0, 0, canvas.width, canvas.height);
+    drawing.drawImage(img, 0, 0);
+    return [colour, canvas.toDataURL("image/png")];
+})"""
+
+
 def unreadable_figures(page):
-    """The figures on the page whose background is dark or whose contrast is below 4.5, described."""
+    """The figures on the page whose background is dark or whose contrast is below 4.5, described;
+    each must sit on the dark page."""
+    import base64
+
     unreadable = []
-    figures = page.locator(".jp-OutputArea-output img")
-    for i in range(figures.count()):
-        figure = figures.nth(i)
-        figure.scroll_into_view_if_needed()
-        background, ratio = figure_contrast(figure.screenshot())
+    for i, (colour, url) in enumerate(page.locator(".jp-OutputArea-output img").evaluate_all(AS_SHOWN)):
+        assert luminance([int(v) for v in re.findall(r"\d+", colour)[:3]]) < 0.1, f"figure {i + 1} is on {colour}"
+        background, ratio = figure_contrast(base64.b64decode(url.split(",", 1)[1]))
         if ratio < 4.5 or background < 0.5:
             unreadable.append(f"figure {i + 1}: background luminance {background:.2f}, contrast {ratio:.1f}")
     return unreadable
