@@ -66,7 +66,10 @@ def test_the_softmax_hands_its_log_normaliser_to_the_cross_entropy():
     for given in (log_sum, None):  # from the forward pass, or worked out from z when not given
         assert loss.output_loss(Softmax(), z, o, t, given) == pytest.approx(exact)
     net = Network([1, 3], ["softmax"], "cross_entropy", weights=[[[1000.0, -1000.0, 0.0]]], biases=[[0.0, 0.0, 0.0]])
-    assert net.forward_pass([[1.0]]).log_sum.tolist() == [[1000.0]]
+    forward = net.forward_pass([[1.0]])
+    assert forward.log_sum.tolist() == [[1000.0]]
+    handed = forward._replace(log_sum=forward.log_sum + 1.0)  # the loss takes the forward pass's, not its own
+    assert net.sample_losses(handed, [[0.0, 1.0, 0.0]]).tolist() == [2001.0]
     assert Network([1, 3], "sigmoid", seed=0).forward_pass([[1.0]]).log_sum is None
 
 
@@ -78,8 +81,10 @@ def test_binary_cross_entropy_of_a_saturated_sigmoid_is_exact(dtype, scale):
 
 
 def test_a_softmax_over_one_output_is_refused():
-    with pytest.raises(ValueError, match=r"activation: a softmax over one output is always 1.*use 'sigmoid'"):
-        Network([2, 1], "softmax", "half_sse")
+    for sizes in ([2, 1], [2, 3, 1]):
+        with pytest.raises(ValueError, match=r"activation: a softmax over one output is always 1.*use 'sigmoid'"):
+            Network(sizes, ["relu"] * (len(sizes) - 2) + ["softmax"], "half_sse")
+    assert Network([2, 1, 3], ["relu", "softmax"], "cross_entropy", seed=0).sizes == [2, 1, 3]  # only the output counts
 
 
 @pytest.mark.parametrize("output", ["sigmoid", "identity"])
