@@ -246,15 +246,19 @@ class TrialHub:
                         raise NotebookError(f"{account}: {path}, cell {index}: {errors[0]['ename']}: {errors[0]['evalue']}")
         return time.monotonic() - started
 
-    def stop(self, timeout=60):
+    def stop(self, timeout=60, grace=15):
         """Stop the hub as Ctrl+C in its terminal would (SIGINT to ``make hub`` and its children); returns
-        the PIDs of the trial's processes still alive afterwards (none when it shut down cleanly)."""
+        the PIDs of the trial's processes still alive ``grace`` seconds after it exited (none when it shut
+        down cleanly: the servers and kernels it stopped may take a moment to be gone)."""
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGINT)
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
                 pass
+        deadline = time.monotonic() + grace
+        while self.leftovers() and time.monotonic() < deadline:
+            time.sleep(0.2)
         return self.leftovers()
 
     def leftovers(self):
