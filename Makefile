@@ -17,9 +17,11 @@ LATEST_VENV := .venv-latest
 $(BIN)/python:
 	$(PYTHON) -m venv $(patsubst %/bin,%,$(BIN))
 
+# --compile-bytecode: the packages' .pyc are written once here, not by the test workers and kernels racing
+# to compile the same modules on their first import.
 $(STAMP): $(INSTALL_FROM) requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(UV)
-	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python $(INSTALL_FLAGS) -r $(INSTALL_FROM)
+	$(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(BIN)/python $(INSTALL_FLAGS) -r $(INSTALL_FROM)
 	touch $(STAMP)
 
 # The course's JavaScript at the versions of js/package-lock.json: the decks' (reveal.js, MathJax, RequireJS,
