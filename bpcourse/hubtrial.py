@@ -114,6 +114,19 @@ def kill(pids):
             pass
 
 
+def wait_until_gone(find, timeout):
+    """``find()``, a list of PIDs, once it is empty or ``timeout`` seconds have passed (processes that were
+    signalled take a moment to be gone).
+
+    >>> wait_until_gone(lambda: [], timeout=1)
+    []
+    """
+    deadline = time.monotonic() + timeout
+    while (left := find()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
+
+
 class TrialHub:
     """The course's hub with throwaway accounts: ``learners`` and ``instructor`` are short names, made unique
     for the run by :meth:`name`; ``notebooks`` are built into the trial's nbgrader course; ``timeout`` bounds
@@ -256,10 +269,7 @@ class TrialHub:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
                 pass
-        deadline = time.monotonic() + grace
-        while self.leftovers() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        return self.leftovers()
+        return wait_until_gone(self.leftovers, grace)
 
     def leftovers(self):
         """PIDs of live processes of the trial: the accounts', or any naming its folder or its proxy's port."""

@@ -186,7 +186,8 @@ class CrossEntropy(Loss):
         return o * t.sum(axis=1, keepdims=True) - t
 
     def output_loss(self, activation, z, o, t, log_sum=None):
-        if log_sum is None:
+        if log_sum is None:  # not handed over by a forward pass: worked out from z
+            self.check_output(activation, z.shape[-1])
             log_sum = activation.forward_with_log_sum(z)[1]
         return (t * (log_sum - z)).sum(axis=1)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from bpcourse.hubtrial import free_port, kill, processes
+from bpcourse.hubtrial import free_port, kill, processes, wait_until_gone
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -78,9 +78,7 @@ def stop(proc, marker):
     except (ProcessLookupError, subprocess.TimeoutExpired):
         pass
     kill(processes(mentioning=[marker]))
-    deadline = time.monotonic() + 10  # a killed process is gone a moment later, not at once
-    while processes(mentioning=[marker]) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_until_gone(lambda: processes(mentioning=[marker]), 10)  # a killed process is gone a moment later
 
 
 def serve_lab(tmp_path_factory, theme):
@@ -271,7 +269,7 @@ class TestNotebooksInTheDarkTheme:
         assert shown["widgets"] == expected["widgets"]
         assert shown["figures"] >= expected["figures"] and shown["loaded_figures"] == shown["figures"]
         page_colour = page.evaluate("getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor")
-        assert luminance([int(v) for v in re.findall(r"\d+", page_colour)[:3]]) < 0.1, f"the page is not dark ({page_colour})"
+        assert colour_luminance(page_colour) < 0.1, f"the page is not dark ({page_colour})"
         unreadable = unreadable_figures(page)
         assert not unreadable, "figures not readable in the dark theme:\n" + "\n".join(unreadable)
 
@@ -549,6 +547,11 @@ def luminance(rgb):
     return c @ [0.2126, 0.7152, 0.0722]
 
 
+def colour_luminance(css):
+    """The luminance of a CSS colour as getComputedStyle writes it ("rgb(30, 30, 30)")."""
+    return luminance([int(v) for v in re.findall(r"\d+", css)[:3]])
+
+
 def contrast(a, b):
     """WCAG contrast ratio of two luminances: 1 (none) … 21 (black on white)."""
     return (max(a, b) + 0.05) / (min(a, b) + 0.05)
@@ -597,7 +600,7 @@ def unreadable_figures(page):
 
     unreadable = []
     for i, (colour, url) in enumerate(page.locator(".jp-OutputArea-output img").evaluate_all(AS_SHOWN)):
-        assert luminance([int(v) for v in re.findall(r"\d+", colour)[:3]]) < 0.1, f"figure {i + 1} is on {colour}"
+        assert colour_luminance(colour) < 0.1, f"figure {i + 1} is on {colour}"
         background, ratio = figure_contrast(base64.b64decode(url.split(",", 1)[1]))
         if ratio < 4.5 or background < 0.5:
             unreadable.append(f"figure {i + 1}: background luminance {background:.2f}, contrast {ratio:.1f}")

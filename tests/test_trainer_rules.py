@@ -65,11 +65,13 @@ def test_the_softmax_hands_its_log_normaliser_to_the_cross_entropy():
     loss = get_loss("cross_entropy")
     for given in (log_sum, None):  # from the forward pass, or worked out from z when not given
         assert loss.output_loss(Softmax(), z, o, t, given) == pytest.approx(exact)
+    with pytest.raises(ValueError, match="cross_entropy needs a softmax output"):
+        loss.output_loss(Sigmoid(), z, Sigmoid()(z), t)
     net = Network([1, 3], ["softmax"], "cross_entropy", weights=[[[1000.0, -1000.0, 0.0]]], biases=[[0.0, 0.0, 0.0]])
     forward = net.forward_pass([[1.0]])
     assert forward.log_sum.tolist() == [[1000.0]]
     handed = forward._replace(log_sum=forward.log_sum + 1.0)  # the loss takes the forward pass's, not its own
-    assert net.sample_losses(handed, [[0.0, 1.0, 0.0]]).tolist() == [2001.0]
+    assert net.sample_losses(handed, [[0.0, 1.0, 0.0]]).tolist() == [(1000.0 + 1.0) - (-1000.0)]
     assert Network([1, 3], "sigmoid", seed=0).forward_pass([[1.0]]).log_sum is None
 
 
