@@ -230,8 +230,21 @@ def run_all(page, code_cells, timeout=180):
     raise TimeoutError(f"Run All did not finish within {timeout} s ({done} of {code_cells} cells ran)")
 
 
-def rendered(page):
-    """What the page shows after the run (top-level outputs of the cells; figures anywhere)."""
+def rendered(page, expected, timeout=30):
+    """What the page shows after the run (top-level outputs of the cells; figures anywhere), read once
+    the widgets have been drawn and the figures loaded: a widget's view is drawn after its output has
+    arrived, so an idle kernel does not yet mean a drawn page. After ``timeout`` s, the last reading."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shown = page_outputs(page)
+        drawn = shown["widgets"] >= expected["widgets"] and shown["loaded_figures"] == shown["figures"]
+        if drawn or time.monotonic() > deadline:
+            return shown
+        time.sleep(0.2)
+
+
+def page_outputs(page):
+    """Counts of what the page shows now: errors, stderr, widgets, figures."""
     top = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output"
     images = page.locator('.jp-OutputArea-output[data-mime-type="image/png"] img')
     return {"errors": page.locator(f'{top}:has-text("Traceback (most recent call last)")').count(),
@@ -259,7 +272,7 @@ class TestNotebooksInTheDarkTheme:
         page, expected = dark_page, stored_outputs(path)
         open_notebook(page, dark_lab, path.name)
         run_all(page, expected["code_cells"])
-        shown = rendered(page)
+        shown = rendered(page, expected)
         if shown["figures"]:
             page.locator(".jp-OutputArea-output img").first.scroll_into_view_if_needed()
         screenshot(page, f"dark_{path.stem}")  # the first figure on the dark page
