@@ -3,7 +3,7 @@
 Notation: ``z`` is a layer's net input, ``a = f(z)`` its output. ``backward(z, a, grad_a)`` turns
 ∂E/∂a into ∂E/∂z; for elementwise activations that is ``grad_a * f'(z)``.
 """
-from .backend import array_module
+from .backend import array_module, row_sums
 from .validate import named
 
 
@@ -145,8 +145,9 @@ class Softmax(Activation):
         xp = array_module(z)
         top = z.max(axis=-1, keepdims=True)
         e = xp.exp(z - top)
-        total = e.sum(axis=-1, keepdims=True)
-        return e / total, top + xp.log(total)
+        total = row_sums(e)
+        e /= total
+        return e, top + xp.log(total)
 
     def derivative(self, z, a):
         raise TypeError("softmax is not elementwise: use Softmax.backward(z, a, grad_a) or Softmax.jacobian(a)")
@@ -157,7 +158,7 @@ class Softmax(Activation):
         return xp.diag(a) - xp.outer(a, a)
 
     def backward(self, z, a, grad_a):
-        return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
+        return a * (grad_a - row_sums(grad_a * a))
 
 
 ACTIVATIONS = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, Softmax)}

@@ -2,6 +2,7 @@
 
 The trainer holds one array-module variable, ``xp``; every formula is written once against it.
 """
+import functools
 import os
 import sys
 
@@ -91,3 +92,36 @@ def to_numpy(a):
     [1.0, 1.0]
     """
     return a.get() if array_module(a) is not numpy else numpy.asarray(a)
+
+
+def row_sums(a):
+    """Σ_k a[..., k], kept as a column (shape (..., 1)): a·1, the product with a column of ones.
+    On the few numbers of a layer's rows, BLAS sums that way about twice as fast as NumPy's ``sum``
+    (which arrays other than NumPy float arrays use).
+
+    >>> row_sums(numpy.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [[3.0], [7.0]]
+    """
+    if type(a) is numpy.ndarray and a.dtype.kind == "f" and a.ndim > 0:
+        return a @ _ones(a.shape[-1], a.dtype)[:, None]
+    return a.sum(axis=-1, keepdims=True)
+
+
+def column_sums(a):
+    """Σ_i a[i, :], the sum over the rows (samples) of a 2-D array: 1ᵀ·a, the product with a row
+    of ones, which BLAS computes faster than NumPy's ``sum`` (as :func:`row_sums`).
+
+    >>> column_sums(numpy.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [4.0, 6.0]
+    """
+    if type(a) is numpy.ndarray and a.dtype.kind == "f" and a.ndim == 2:
+        return _ones(a.shape[0], a.dtype) @ a
+    return a.sum(axis=0)
+
+
+@functools.lru_cache(maxsize=64)
+def _ones(n, dtype):
+    """A read-only vector of n ones of ``dtype``, made once."""
+    ones = numpy.ones(n, dtype)
+    ones.flags.writeable = False
+    return ones

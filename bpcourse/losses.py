@@ -7,7 +7,7 @@ the cross-entropies compute from the net input z (log-sum-exp, softplus): exact 
 where log o would round a saturated output to 0.
 """
 from .activations import Sigmoid, Softmax
-from .backend import array_module
+from .backend import array_module, row_sums
 from .validate import named
 
 
@@ -183,13 +183,15 @@ class CrossEntropy(Loss):
         return -t / o
 
     def output_delta(self, activation, z, o, t):
-        return o * t.sum(axis=1, keepdims=True) - t
+        delta = o * row_sums(t)
+        delta -= t
+        return delta
 
     def output_loss(self, activation, z, o, t, log_sum=None):
         if log_sum is None:  # not handed over by a forward pass: worked out from z
             self.check_output(activation, z.shape[-1])
             log_sum = activation.forward_with_log_sum(z)[1]
-        return (t * (log_sum - z)).sum(axis=1)
+        return row_sums(t * (log_sum - z))[..., 0]
 
     def check_output(self, activation, n_outputs):
         if not isinstance(activation, Softmax) or n_outputs < 2:

@@ -26,7 +26,7 @@ import numpy as np
 
 from . import validate
 from .activations import get_activation
-from .backend import backend_name, get_backend, to_numpy
+from .backend import backend_name, column_sums, get_backend, to_numpy
 from .initializers import init_weight
 from .losses import get_loss
 from .update import momentum_update
@@ -283,19 +283,15 @@ class Network:
         if T.shape[0] != o[0].shape[0]:
             raise ValueError(f"T: expected {o[0].shape[0]} rows like the forward pass's X, got {T.shape[0]}")
         delta = self.loss_function.output_delta(self.activations[-1], z[-1], o[-1], T) / T.shape[0]
-        deltas, grads_W, grads_b = [], [], []
-        for l in reversed(range(len(self.weights))):
-            if deltas:
-                delta = self.activations[l].backward(z[l], o[l + 1], deltas[-1] @ self.weights[l + 1].T)
-            deltas.append(delta)
-            grads_W.append(o[l].T @ delta)
+        last = len(self.weights) - 1
+        deltas, grads_W, grads_b = [None] * (last + 1), [None] * (last + 1), [None] * (last + 1)
+        for l in range(last, -1, -1):
+            if l < last:
+                delta = self.activations[l].backward(z[l], o[l + 1], delta @ self.weights[l + 1].T)
+            deltas[l], grads_W[l] = delta, o[l].T @ delta
             if self.biases is not None:
-                grads_b.append(self._bias_gradient(delta))
-        return Backward(deltas[::-1], grads_W[::-1], None if self.biases is None else grads_b[::-1])
-
-    def _bias_gradient(self, delta):
-        per_neuron = delta.sum(axis=0)
-        return per_neuron.sum(keepdims=True) if self.shared_biases else per_neuron
+                grads_b[l] = column_sums(delta) if not self.shared_biases else column_sums(delta).sum(keepdims=True)
+        return Backward(deltas, grads_W, None if self.biases is None else grads_b)
 
     def update(self, grad_W, grad_b, lr=0.1, momentum=0.0):
         """The update Δw(t) = −α·∂E/∂w + γ·Δw(t−1), w ← w + Δw, of every weight (and bias, unless
@@ -308,28 +304,41 @@ class Network:
         ([[[-0.5]]], [[1.5]])
         """
         lr, momentum = validate.learning_rate(lr), validate.momentum(momentum)
-        grad_W = self._gradients("grad_W", grad_W, self.weights)
         if self._change_W is None:
             self._change_W = [self.xp.zeros_like(W) for W in self.weights]
-        momentum_update(self.weights, grad_W, self._change_W, lr, momentum)
         if self.biases is None or not self.learn_biases:
             self._change_b = None
-            return self._change_W, None
-        if grad_b is None:
+            params, grads, changes = self.weights, self._gradients(grad_W, None), self._change_W
+        elif grad_b is None:
             raise ValueError("grad_b: expected ∂E/∂b per layer for this net's biases, got None; "
                              "pass backward(...).grad_b, or set learn_biases=False to keep the biases fixed")
-        if self._change_b is None:
-            self._change_b = [self.xp.zeros_like(b) for b in self.biases]
-        momentum_update(self.biases, self._gradients("grad_b", grad_b, self.biases), self._change_b, lr, momentum)
+        else:
+            if self._change_b is None:
+                self._change_b = [self.xp.zeros_like(b) for b in self.biases]
+            params, grads = self.weights + self.biases, self._gradients(grad_W, grad_b)
+            changes = self._change_W + self._change_b
+        momentum_update(params, grads, changes, lr, momentum)
         return self._change_W, self._change_b
 
-    def _gradients(self, name, grads, params):
-        """``grads`` as backend arrays, one of the shape of each parameter array in ``params``."""
-        grads = [self.xp.asarray(g) for g in grads]
-        if [g.shape for g in grads] != [p.shape for p in params]:
-            raise ValueError(f"{name}: expected one gradient per layer, of shapes {[p.shape for p in params]}, "
-                             f"got {[g.shape for g in grads]}")
-        return grads
+    def _gradients(self, grad_W, grad_b):
+        """∂E/∂W per layer, then ∂E/∂b per layer unless ``grad_b`` is None, as one list of backend
+        arrays, each of the shape of its parameter array."""
+        grads, params = list(grad_W), self.weights
+        if grad_b is not None:
+            grads, params = grads + list(grad_b), params + self.biases
+        for i, (g, p) in enumerate(zip(grads, params)):
+            if type(g) is not type(p):
+                grads[i] = g = self.xp.asarray(g)
+            if g.shape != p.shape:
+                break
+        else:
+            if len(grads) == len(params):
+                return grads
+        for name, given, expected in (("grad_W", grad_W, self.weights), ("grad_b", grad_b, self.biases)):
+            shapes = None if given is None else [self.xp.asarray(g).shape for g in given]
+            if shapes is not None and shapes != [p.shape for p in expected]:
+                raise ValueError(f"{name}: expected one gradient per layer, of shapes {[p.shape for p in expected]}, "
+                                 f"got {shapes}")
 
     def reset_momentum(self):
         """Forget Δw(t−1): the next update starts without a momentum term."""

@@ -183,14 +183,20 @@ def _epoch(net, X, T, order, size, lr, momentum, rule):
     total_loss, correct = 0.0, 0
     for start in range(0, n, size):
         rows = order[start:start + size] if order is not None else slice(start, start + size)
-        Xb, Tb = X[rows], T[rows]
-        forward = net.forward_pass(Xb)
-        total_loss = total_loss + net.sample_losses(forward, Tb).sum()
-        if rule is not None:
-            correct = correct + rule(forward.o[-1], Tb)
-        back = net.backward(forward, Tb)
-        net.update(back.grad_W, back.grad_b, lr, momentum)
+        loss, right = _batch_step(net, X[rows], T[rows], lr, momentum, rule)
+        total_loss, correct = total_loss + loss, correct + right
     return float(total_loss) / n, (int(correct) / n if rule is not None else None)
+
+
+def _batch_step(net, X, T, lr, momentum, rule):
+    """One update on a batch; returns its summed loss and its count of right answers (0 for
+    regression), both measured before the update. The batch's arrays are freed on return."""
+    forward = net.forward_pass(X)
+    loss = net.sample_losses(forward, T).sum()
+    right = rule(forward.o[-1], T) if rule is not None else 0
+    back = net.backward(forward, T)
+    net.update(back.grad_W, back.grad_b, lr, momentum)
+    return loss, right
 
 
 def _score(net, X, T, rule):
