@@ -6,8 +6,11 @@ Both bpcourse and the NumPy loop record the per-epoch training loss and accuracy
 Prints the fastest of 7 runs of each, the ratios and the held-out accuracy; then the peak memory of
 a bpcourse run in a fresh process. Implementations are interleaved run by run, in a rotating order,
 so machine noise hits them alike; the fastest run is the one least disturbed by other work on the
-machine. On a busy machine pass --threads 1: extra BLAS threads then wait on each other and the
-timings of one run vary many times over. Usage: python benchmarks/bench_digits.py [--repeats 7] [--threads 1]
+machine. Every implementation runs on one BLAS (and PyTorch) thread unless --threads says otherwise:
+the ratios compare what each adds to the same arithmetic, and on this 2-core machine two BLAS threads
+make whole processes fast or slow at random (the same code took 0.13 s in one process, 0.19 s in the
+next). --threads 0 leaves each library its own default. Usage:
+python benchmarks/bench_digits.py [--repeats 7] [--threads 1]
 """
 import argparse
 import subprocess
@@ -137,8 +140,8 @@ def peak_memory_mb():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="BLAS / PyTorch threads for every implementation (default: each library's own)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS / PyTorch threads for every implementation (0: each library's own default)")
     args = parser.parse_args()
     if args.threads:
         threadpool_limits(args.threads)

@@ -335,8 +335,8 @@ class Network:
             if len(grads) == len(params):
                 return grads
         for name, given, expected in (("grad_W", grad_W, self.weights), ("grad_b", grad_b, self.biases)):
-            shapes = None if given is None else [self.xp.asarray(g).shape for g in given]
-            if shapes is not None and shapes != [p.shape for p in expected]:
+            shapes = [self.xp.asarray(g).shape for g in given]  # grad_b is None only where grad_W is at fault
+            if shapes != [p.shape for p in expected]:
                 raise ValueError(f"{name}: expected one gradient per layer, of shapes {[p.shape for p in expected]}, "
                                  f"got {shapes}")
 

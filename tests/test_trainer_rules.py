@@ -67,6 +67,10 @@ def test_the_softmax_hands_its_log_normaliser_to_the_cross_entropy():
         assert loss.output_loss(Softmax(), z, o, t, given) == pytest.approx(exact)
     with pytest.raises(ValueError, match="cross_entropy needs a softmax output"):
         loss.output_loss(Sigmoid(), z, Sigmoid()(z), t)
+    with pytest.raises(ValueError, match=r"over >= 2 classes, got softmax over 1 output"):  # 3 samples, 1 class
+        loss.output_loss(Softmax(), np.zeros((3, 1)), np.ones((3, 1)), np.ones((3, 1)))
+    one_sample = loss.output_loss(Softmax(), z[0], o[0], t[0])  # a single sample as one row, not a batch
+    assert one_sample.shape == () and float(one_sample) == pytest.approx(exact[0])
     net = Network([1, 3], ["softmax"], "cross_entropy", weights=[[[1000.0, -1000.0, 0.0]]], biases=[[0.0, 0.0, 0.0]])
     forward = net.forward_pass([[1.0]])
     assert forward.log_sum.tolist() == [[1000.0]]
@@ -225,6 +229,7 @@ def test_a_hand_written_loop_of_public_calls_equals_train():
         back = by_hand.backward(forward, T)
         by_hand.update(back.grad_W, back.grad_b, lr=0.5, momentum=0.9)
     assert all(np.allclose(a, b, rtol=0, atol=1e-15) for a, b in zip(net.parameters(), by_hand.parameters()))
+    assert [len(part) for part in back] == [2, 2, 2]  # δ, ∂E/∂W and ∂E/∂b: one per layer
 
 
 @pytest.mark.parametrize("kwargs, pattern", [
@@ -549,5 +554,7 @@ def test_the_backend_argument_wins_over_the_environment(monkeypatch):
 ])
 def test_update_refuses_gradients_of_the_wrong_shapes(grads, name):
     net = Network([2, 3, 1], seed=0)
+    before = [p.copy() for p in net.parameters()]
     with pytest.raises(ValueError, match=rf"^{name}: expected one gradient per layer, of shapes"):
         net.update(**grads)
+    assert all((p == b).all() for p, b in zip(net.parameters(), before))  # refused before anything changed
