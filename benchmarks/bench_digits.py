@@ -163,7 +163,7 @@ def main():
             times[name].append(time.perf_counter() - start)
     fastest = {name: min(t) for name, t in times.items()}
     threads = args.threads or "default"
-    print(f"digits {SIZES}, {EPOCHS} epochs, batch {BATCH}, float64, {threads} threads; fastest of {args.repeats} runs")
+    print(f"digits {SIZES}, {EPOCHS} epochs, batch {BATCH}, float64, BLAS threads: {threads}; fastest of {args.repeats} runs")
     print(f"{'implementation':<14} {'seconds':>8} {'vs bpcourse':>12} {'held-out accuracy':>18}")
     for name in runs:
         print(f"{name:<14} {fastest[name]:8.3f} {fastest[name] / fastest['bpcourse']:11.2f}x {accuracy[name]:18.2%}")
