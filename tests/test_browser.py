@@ -18,13 +18,13 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from bpcourse.hubtrial import free_port, kill, processes, wait_until_gone
@@ -81,13 +81,23 @@ def stop(proc, marker):
     wait_until_gone(lambda: processes(mentioning=[marker]), 10)  # a killed process is gone a moment later
 
 
+def copy_unrun(path, folder):
+    """Copy the notebook at ``path`` into ``folder`` without its outputs and execution counts: whatever a
+    test then sees comes from its own run, and a run has ended only when every code cell shows a count."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(nb, folder / path.name)
+
+
 def serve_lab(tmp_path_factory, theme):
     """JupyterLab started by `make lab` on a copy of notebooks/ in ``theme``; yields (base url, token, folder)."""
     home = tmp_path_factory.mktemp("lab")
     folder = home / "notebooks"
     folder.mkdir()
     for path in NOTEBOOKS:
-        shutil.copy(path, folder)
+        copy_unrun(path, folder)
     settings = home / "settings"
     for name, values in {**SETTINGS, THEME_SETTINGS: {"theme": theme}}.items():
         target = settings / name
