@@ -49,14 +49,13 @@ test test-hub notebooks: export OPENBLAS_NUM_THREADS := 1
 
 # One pytest run over the unit tests, the browser tests and the notebooks, spread over JOBS workers;
 # each file (and test class) stays on one worker: a notebook's cells share a kernel, and the browser
-# tests' two groups (a class and the rest) a JupyterLab each. The longest parts are listed first and
-# started first. One worker more than cores: the browser workers mostly wait for Chromium and kernels.
+# tests' two groups (a class and the rest) a JupyterLab each. One worker more than cores: the browser
+# workers mostly wait for Chromium and kernels.
 # PYTEST_ARGS adds options (e.g. -x, or -k network to run a part). The hub's end-to-end test is `make test-hub`.
 JOBS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 test: lint $(JS)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --no-loadscope-reorder --durations=15 -m "not hub" \
-		--nbval --nbval-sanitize-with nbval_sanitize.cfg $(PYTEST_ARGS) tests/test_browser.py tests/test_assignments.py \
-		notebooks solutions tests bpcourse
+		--nbval --nbval-sanitize-with nbval_sanitize.cfg $(PYTEST_ARGS) notebooks solutions tests bpcourse
 
 # The drift canary: a separate environment with the newest releases of requirements.txt, the same suite.
 test-latest:
