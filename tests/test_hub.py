@@ -94,14 +94,8 @@ def nbgrader_list(page, trial, account, action):
 
 
 def saved_answer(trial, account):
-    """The answer cell of the file on the learner's server ("" while it cannot be read: polled during the
-    save, a read now and then gets a 404 or a 500; one that persists fails the save's check)."""
-    try:
-        nb = trial.request("GET", f"/user/{account}/api/contents/{NOTEBOOK}")["content"]
-    except urllib.error.HTTPError as error:
-        if error.code not in (404, 500):
-            raise
-        return ""
+    """The answer cell of the file on the learner's server."""
+    nb = trial.request("GET", f"/user/{account}/api/contents/{NOTEBOOK}")["content"]
     return next(cell["source"] for cell in nb["cells"] if "def gd_step" in cell["source"])
 
 
@@ -137,12 +131,15 @@ def learn(browser, trial, short):
 
 
 def save(page, saved):
-    """File ▸ Save Notebook until ``saved()`` says the file has it (a menu click can come before focus)."""
+    """File ▸ Save Notebook until JupyterLab has saved it (its tab no longer marked dirty: a menu click can
+    come before focus), then ``saved()`` reads the file. Only then: a read while the file is being written
+    finds it half-written, and jupyter_server's recovery from its backup copy then races the writer and can
+    lose the file (seen as 404s on every later read)."""
     for _ in range(3):
         page.click(".lm-MenuBar-itemLabel:text-is('File')")
         page.click(".lm-Menu-itemLabel:text-is('Save Notebook')")
-        if eventually(saved, timeout=20):
-            return True
+        if eventually(lambda: page.locator("#jp-main-dock-panel .lm-TabBar-tab.jp-mod-dirty").count() == 0, timeout=20):
+            return saved()
     return False
 
 
