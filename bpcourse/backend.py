@@ -96,8 +96,8 @@ def to_numpy(a):
 
 def row_sums(a):
     """Σ_k a[..., k], kept as a column (shape (..., 1)): a·1, the product with a column of ones.
-    On the few numbers of a layer's rows, BLAS sums that way about twice as fast as NumPy's ``sum``
-    (which arrays other than NumPy float arrays use).
+    On the few numbers of a layer's rows BLAS sums that way faster than NumPy's ``sum`` (1.3× on
+    64×10), which arrays other than NumPy float arrays use.
 
     >>> row_sums(numpy.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
     [[3.0], [7.0]]
@@ -109,7 +109,7 @@ def row_sums(a):
 
 def column_sums(a):
     """Σ_i a[i, :], the sum over the rows (samples) of a 2-D array: 1ᵀ·a, the product with a row
-    of ones, which BLAS computes faster than NumPy's ``sum`` (as :func:`row_sums`).
+    of ones, which BLAS computes faster than NumPy's ``sum`` (1.5× on 64×128; other arrays as :func:`row_sums`).
 
     >>> column_sums(numpy.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
     [4.0, 6.0]

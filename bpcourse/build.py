@@ -90,15 +90,27 @@ def learner_notebook(solution):
     >>> learner_notebook(nb).cells[0].source
     'a = None  # your answer here\\n'
     """
-    nb = copy.deepcopy(solution)
+    nb = without_outputs(copy.deepcopy(solution))
     nb.cells = move_revealing_cells(nb.cells)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = stub_solutions(cell.source)
-            cell.outputs, cell.execution_count = [], None
     nb.metadata.pop("widgets", None)
     nb.metadata[METADATA_KEY] = {"generated_hash": sources_hash(nb),
                                  "generated_by": "python -m bpcourse.build (edit solutions/, not this file)"}
+    return nb
+
+
+def without_outputs(nb):
+    """``nb`` as before its first run: every code cell's outputs and execution count cleared, in place.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1", execution_count=1)])
+    >>> without_outputs(nb).cells[0].execution_count is None
+    True
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     return nb
 
 

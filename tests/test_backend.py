@@ -4,11 +4,30 @@ import sys
 import numpy as np
 import pytest
 
-from bpcourse.backend import BackendUnavailable, cupy_available, get_backend
+from bpcourse.backend import BackendUnavailable, column_sums, cupy_available, get_backend, row_sums
 from bpcourse.datasets import two_moons
 from bpcourse.nn import Network, gradient_check
 
 needs_gpu = pytest.mark.skipif(not cupy_available(), reason="needs CuPy and a visible GPU")
+
+
+@pytest.mark.parametrize("a", [
+    np.arange(12.0).reshape(3, 4) / 7,                               # float64, C order
+    np.asfortranarray(np.arange(12.0).reshape(3, 4) / 7),            # another memory layout
+    (np.arange(12.0).reshape(4, 3) / 7).T,                           # a transposed view
+    (np.arange(12.0).reshape(3, 4) / 7).astype("float32"),
+    np.arange(12).reshape(3, 4),                                     # integers: NumPy's own sum
+], ids=["float64", "fortran", "transposed", "float32", "int"])
+def test_row_and_column_sums_equal_numpy_sums(a):
+    rows, columns = row_sums(a), column_sums(a)
+    assert rows.shape == (3, 1) and columns.shape == (4,)
+    assert rows.dtype == columns.dtype == a.sum().dtype
+    assert np.allclose(rows, a.sum(axis=-1, keepdims=True), rtol=1e-6) and np.allclose(columns, a.sum(axis=0), rtol=1e-6)
+    rows += 1
+    columns += 1  # the results are fresh arrays: the cached ones behind them stay ones
+    assert np.allclose(row_sums(a), a.sum(axis=-1, keepdims=True), rtol=1e-6)
+    assert np.allclose(column_sums(a), a.sum(axis=0), rtol=1e-6)
+    assert row_sums(np.array([0.5, 0.25])).tolist() == [0.75]  # one row given as a vector
 
 
 def test_numpy_is_the_default(monkeypatch):

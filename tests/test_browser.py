@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from bpcourse.build import without_outputs
 from bpcourse.hubtrial import free_port, kill, processes, wait_until_gone
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,11 +85,7 @@ def stop(proc, marker):
 def copy_unrun(path, folder):
     """Copy the notebook at ``path`` into ``folder`` without its outputs and execution counts: whatever a
     test then sees comes from its own run, and a run has ended only when every code cell shows a count."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    nbformat.write(nb, folder / path.name)
+    nbformat.write(without_outputs(nbformat.read(path, as_version=4)), folder / path.name)
 
 
 def serve_lab(tmp_path_factory, theme):
