@@ -217,24 +217,41 @@ def execution_counts(page):
 
 
 def run_all(page, code_cells, timeout=180):
-    """Run ▸ Run All Cells, then wait until every code cell shows an execution count and the kernel is idle."""
-    for _ in range(3):  # a menu click before the notebook has focus does nothing: try again
-        page.locator(".jp-NotebookPanel .jp-Cell").first.click()
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-        started = time.monotonic()
-        while time.monotonic() - started < 10 and execution_counts(page) == (0, False):
-            time.sleep(0.2)
-        if execution_counts(page) != (0, False):
-            break
-    deadline = time.monotonic() + timeout
+    """Run ▸ Run All Cells, then wait until every code cell shows an execution count and the kernel is idle.
+    A run that stops short with nothing running and no error on the page is started once more: seen once,
+    JupyterLab replaced the notebook's kernel just as it opened and the queued cells were dropped."""
+    click_run_all(page)
+    deadline, stalled_since, again = time.monotonic() + timeout, None, False
     while time.monotonic() < deadline:
         done, running = execution_counts(page)
         idle = page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').count() == 1
         if done >= code_cells and not running and idle:
             return
+        stalled = idle and not running
+        stalled_since = (stalled_since or time.monotonic()) if stalled else None
+        if stalled and time.monotonic() - stalled_since > 5:
+            if again or page_outputs(page)["errors"]:
+                screenshot(page, "run_all_stopped")
+                raise RuntimeError(f"Run All stopped after {done} of {code_cells} cells (screenshot run_all_stopped.png)")
+            click_run_all(page)
+            again, stalled_since = True, None
         time.sleep(0.5)
     raise TimeoutError(f"Run All did not finish within {timeout} s ({done} of {code_cells} cells ran)")
+
+
+def click_run_all(page):
+    """Run ▸ Run All Cells, until the cells show that a run began (a menu click before the notebook has
+    focus does nothing: up to three tries)."""
+    for _ in range(3):
+        before = execution_counts(page)
+        page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        started = time.monotonic()
+        while time.monotonic() - started < 10 and execution_counts(page) == before:
+            time.sleep(0.2)
+        if execution_counts(page) != before:
+            return
 
 
 def rendered(page, expected, timeout=30):
