@@ -1,11 +1,11 @@
 """The course in a real JupyterLab, driven through its UI in headless Chromium.
 
 `make lab` is started on a copy of the learner notebooks (on a free port of 127.0.0.1, with a random
-token); every notebook is opened and run with Run ▸ Run All Cells in the JupyterLab Dark theme; then the
-page must show no error output, every widget rendered and every figure present and readable on the dark
-page. The gradient-descent sliders and the step-through buttons are moved through the UI and their
-effect asserted; notebook 01 is shown as a RISE slideshow and a deck of `make slides` opened offline.
-Screenshots are saved to tests/artifacts/browser/ (git-ignored).
+token); every notebook is opened in turn in one JupyterLab page and run with Run ▸ Run All Cells in the
+JupyterLab Dark theme; then the page must show no error output, every widget rendered and every figure
+present and readable on the dark page. The gradient-descent sliders and the step-through buttons are
+moved through the UI and their effect asserted; notebook 01 is shown as a RISE slideshow and a deck of
+`make slides` opened offline. Screenshots are saved to tests/artifacts/browser/ (git-ignored).
 
 The tests form two groups, each with its own JupyterLab (the notebooks in the dark theme, in a class;
 the widgets, slides and decks in the light one), which `make test` runs side by side on two workers.
@@ -103,7 +103,8 @@ def serve_lab(tmp_path_factory, theme):
     port, token = free_port(), secrets.token_hex(24)
     runtime = home / "runtime"
     lab_args = (f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token} "
-                f"--LabApp.user_settings_dir={settings} --LabApp.workspaces_dir={home / 'workspaces'}")
+                f"--LabApp.user_settings_dir={settings} --LabApp.workspaces_dir={home / 'workspaces'} "
+                "--LabApp.expose_app_in_browser=True")  # window.jupyterapp: the dark page opens notebooks with its commands
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime))
     log = home / "lab.log"
     with log.open("w") as out:
@@ -157,19 +158,37 @@ def page(browser, lab):
         yield page
 
 
-@pytest.fixture
+@contextlib.contextmanager
+def app_page(browser, lab):
+    """A page with JupyterLab loaded once, for tests that open their notebooks in the running app (see
+    :func:`open_in_app`): that costs a fraction of loading JupyterLab anew for each."""
+    base, token, _ = lab
+    with new_page(browser, lab) as page:
+        page.goto(f"{base}/lab?reset&token={token}")
+        page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.mode", timeout=60_000)
+        yield page
+
+
+@pytest.fixture(scope="class")
 def dark_page(browser, dark_lab):
-    with new_page(browser, dark_lab) as page:
+    """One JupyterLab page for all the notebooks."""
+    with app_page(browser, dark_lab) as page:
         yield page
 
 
 @pytest.fixture(scope="module")
-def descent_page(browser, lab):
-    """Notebook 01 run once, for the two tests that move its explorer's sliders. They come before the
-    other tests of the light lab: each of those shuts every kernel down when it ends."""
-    with new_page(browser, lab) as page:
-        run_notebook(page, lab, "gradient_descent")
+def light_page(browser, lab):
+    """One JupyterLab page for the tests of the explorers: the sliders, then the step-through."""
+    with app_page(browser, lab) as page:
         yield page
+
+
+@pytest.fixture(scope="module")
+def descent_page(light_page, lab):
+    """Notebook 01 run once, for the two tests that move its explorer's sliders (they come first in the
+    light lab: the step-through test then opens its own notebook in the same page)."""
+    run_notebook(light_page, lab, "gradient_descent")
+    return light_page
 
 
 def stored_outputs(path):
@@ -197,10 +216,34 @@ def shut_down_kernels(lab):
         api(lab, "DELETE", f"/api/sessions/{session['id']}")
 
 
-def open_notebook(page, lab, name):
-    """Open one notebook in a fresh workspace (``reset``) and wait for its kernel."""
-    base, token, _ = lab
-    open_url(page, f"{base}/lab/tree/{name}?reset&token={token}")
+# Close every document, dropping the unsaved outputs of the last run (the notebooks are copies), wait until
+# each is gone, then open the one at ``path``.
+CLOSE_ALL_AND_OPEN = """async path => {
+    const app = window.jupyterapp;
+    await app.restored;
+    const closed = Array.from(app.shell.widgets("main")).map(widget => new Promise(done => {
+        widget.disposed.connect(() => done());
+        if (widget.context) widget.context.model.dirty = false;
+        widget.close();
+    }));
+    const late = new Promise((_, fail) => setTimeout(() => fail(new Error("a tab did not close within 30 s")), 30000));
+    await Promise.race([Promise.all(closed), late]);
+    await app.commands.execute("docmanager:open", {path});
+}"""
+OPENED = """path => {
+    const shown = window.jupyterapp.shell.currentWidget;
+    return shown && shown.context && shown.context.path === path && shown.node.querySelector(".jp-Cell") !== null
+        && document.querySelectorAll(".jp-NotebookPanel").length === 1;
+}"""
+
+
+def open_in_app(page, lab, name):
+    """Open one notebook in the JupyterLab already on ``page`` (every kernel shut down first) as its only
+    document, and wait for its cells and its idle kernel: every selector of these tests sees that notebook alone."""
+    shut_down_kernels(lab)
+    page.evaluate(CLOSE_ALL_AND_OPEN, name)
+    page.wait_for_function(OPENED, arg=name, timeout=60_000)
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
 
 
 def open_url(page, url):
@@ -294,7 +337,7 @@ class TestNotebooksInTheDarkTheme:
         background, so its dark lines and text never sit on the dark page (contrast of at least 4.5,
         WCAG's level for text)."""
         page, expected = dark_page, stored_outputs(path)
-        open_notebook(page, dark_lab, path.name)
+        open_in_app(page, dark_lab, path.name)
         run_all(page, expected["code_cells"])
         shown = rendered(page, expected)
         if shown["figures"]:
@@ -315,8 +358,9 @@ TOP_WIDGETS = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-outpu
 
 
 def run_notebook(page, lab, stem):
+    """Open the notebook whose name holds ``stem`` in the JupyterLab on ``page`` and run all its cells."""
     path = next(p for p in NOTEBOOKS if stem in p.stem)
-    open_notebook(page, lab, path.name)
+    open_in_app(page, lab, path.name)
     run_all(page, stored_outputs(path)["code_cells"])
 
 
@@ -452,12 +496,13 @@ def words(text):
     return " ".join(text.split())
 
 
-def test_step_through_shows_the_trace_numbers(page, lab):
+def test_step_through_shows_the_trace_numbers(light_page, lab):
     from bpcourse.examples import example_222
     from bpcourse.widgets import backprop_stages
 
     example = example_222()
     stages = backprop_stages(example.net.copy().step(example.X, example.T, example.lr), example.net)
+    page = light_page
     run_notebook(page, lab, "delta_rule")
     stepper = page.locator(TOP_WIDGETS, has=page.locator("button:has-text('Next')")).first
     stepper.scroll_into_view_if_needed()
@@ -562,8 +607,11 @@ def test_rise_slideshow_reaches_the_live_explorer(page, lab):
     while execution_counts(page)[1] and time.monotonic() < deadline:  # the rest of the run, then the kernel is free
         time.sleep(0.5)
     before, readout = widget_image(explorer), slider.locator(".widget-readout").inner_text()
+    # the slide may still be sliding into place (reveal.js's transition, its scroll to the explorer): the
+    # handle is grabbed where it comes to rest, not where it was a moment ago
+    handle = wait_until_still(slider.locator(".noUi-handle").first.bounding_box)
+    track = slider.locator(".noUi-target").bounding_box()
     screenshot(page, "rise_01_explorer")
-    handle, track = slider.locator(".noUi-handle").first.bounding_box(), slider.locator(".noUi-target").bounding_box()
     x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
