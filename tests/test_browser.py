@@ -216,9 +216,9 @@ def shut_down_kernels(lab):
         api(lab, "DELETE", f"/api/sessions/{session['id']}")
 
 
-# Close every document, dropping the unsaved outputs of the last run (the notebooks are copies), wait until
-# each is gone, then open the one at ``path``.
-CLOSE_ALL_AND_OPEN = """async path => {
+# Close every document, dropping the unsaved outputs of the last run (the notebooks are copies), and wait
+# until each is gone.
+CLOSE_ALL = """async () => {
     const app = window.jupyterapp;
     await app.restored;
     const closed = Array.from(app.shell.widgets("main")).map(widget => new Promise(done => {
@@ -228,7 +228,6 @@ CLOSE_ALL_AND_OPEN = """async path => {
     }));
     const late = new Promise((_, fail) => setTimeout(() => fail(new Error("a tab did not close within 30 s")), 30000));
     await Promise.race([Promise.all(closed), late]);
-    await app.commands.execute("docmanager:open", {path});
 }"""
 OPENED = """path => {
     const shown = window.jupyterapp.shell.currentWidget;
@@ -238,12 +237,17 @@ OPENED = """path => {
 
 
 def open_in_app(page, lab, name):
-    """Open one notebook in the JupyterLab already on ``page`` (every kernel shut down first) as its only
-    document, and wait for its cells and its idle kernel: every selector of these tests sees that notebook alone."""
+    """Open one notebook in the JupyterLab already on ``page`` as its only document, with a new kernel (the
+    last one's tabs are closed first, then every kernel shut down), and wait for its cells and its idle
+    kernel: every selector of these tests sees that notebook alone."""
+    page.evaluate(CLOSE_ALL)
     shut_down_kernels(lab)
-    page.evaluate(CLOSE_ALL_AND_OPEN, name)
+    page.evaluate("path => window.jupyterapp.commands.execute('docmanager:open', {path}).then(() => null)", name)
     page.wait_for_function(OPENED, arg=name, timeout=60_000)
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+    if page.locator(".jp-Dialog").count():
+        screenshot(page, "open_in_app_dialog")
+        raise AssertionError(f"opening {name} showed a dialog: {page.locator('.jp-Dialog').inner_text()!r}")
 
 
 def open_url(page, url):
