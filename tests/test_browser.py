@@ -104,7 +104,7 @@ def serve_lab(tmp_path_factory, theme):
     runtime = home / "runtime"
     lab_args = (f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token} "
                 f"--LabApp.user_settings_dir={settings} --LabApp.workspaces_dir={home / 'workspaces'} "
-                "--LabApp.expose_app_in_browser=True")  # window.jupyterapp: the dark page opens notebooks with its commands
+                "--LabApp.expose_app_in_browser=True")  # window.jupyterapp: the tests open notebooks with its commands
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime))
     log = home / "lab.log"
     with log.open("w") as out:
