@@ -39,10 +39,9 @@ def timed_run():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=1, help="how many times to run make test (default 1)")
+    parser.add_argument("--runs", type=int, default=1, choices=range(1, 11), metavar="N",
+                        help="how many times to run make test, 1 to 10 (default 1)")
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error(f"--runs: expected a whole number of at least 1, got {args.runs}")
     subprocess.run(["make", "-s", "lint"], cwd=ROOT, check=True)
     walls = []
     for run in range(1, args.runs + 1):
