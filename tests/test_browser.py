@@ -164,8 +164,12 @@ def app_page(browser, lab):
     :func:`open_in_app`): that costs a fraction of loading JupyterLab anew for each."""
     base, token, _ = lab
     with new_page(browser, lab) as page:
-        page.goto(f"{base}/lab?reset&token={token}")
+        page.goto(f"{base}/lab?token={token}")  # the lab's workspaces folder is new: its workspace is empty
         page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.mode", timeout=60_000)
+        page.evaluate("window.jupyterapp.restored.then(() => null)")
+        # the loading screen gone: while it shows, JupyterLab may put up its "Loading…" dialog (after 12 s)
+        page.wait_for_selector("#jupyterlab-splash", state="detached", timeout=60_000)
+        refuse_dialog(page, "loading JupyterLab")
         yield page
 
 
@@ -229,10 +233,13 @@ CLOSE_ALL = """async () => {
     const late = new Promise((_, fail) => setTimeout(() => fail(new Error("a tab did not close within 30 s")), 30000));
     await Promise.race([Promise.all(closed), late]);
 }"""
+# The notebook at ``path`` is the one document shown, with its cells and an idle kernel (or a dialog came up instead).
 OPENED = """path => {
     const shown = window.jupyterapp.shell.currentWidget;
-    return shown && shown.context && shown.context.path === path && shown.node.querySelector(".jp-Cell") !== null
-        && document.querySelectorAll(".jp-NotebookPanel").length === 1;
+    return document.querySelector(".jp-Dialog") !== null || (
+        shown && shown.context && shown.context.path === path && shown.node.querySelector(".jp-Cell") !== null
+        && document.querySelectorAll(".jp-NotebookPanel").length === 1
+        && shown.sessionContext.session?.kernel?.status === "idle");
 }"""
 
 
@@ -244,10 +251,16 @@ def open_in_app(page, lab, name):
     shut_down_kernels(lab)
     page.evaluate("path => window.jupyterapp.commands.execute('docmanager:open', {path}).then(() => null)", name)
     page.wait_for_function(OPENED, arg=name, timeout=60_000)
+    refuse_dialog(page, f"opening {name}")
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+
+
+def refuse_dialog(page, when):
+    """Fail, with the dialog's text and a screenshot, when JupyterLab shows a dialog (it would take every click)."""
     if page.locator(".jp-Dialog").count():
-        screenshot(page, "open_in_app_dialog")
-        raise AssertionError(f"opening {name} showed a dialog: {page.locator('.jp-Dialog').inner_text()!r}")
+        screenshot(page, "unexpected_dialog")
+        raise AssertionError(f"{when}: JupyterLab shows a dialog (screenshot unexpected_dialog.png): "
+                             f"{words(page.locator('.jp-Dialog').first.inner_text())!r}")
 
 
 def open_url(page, url):
@@ -291,6 +304,7 @@ def click_run_all(page):
     focus does nothing: up to three tries)."""
     for _ in range(3):
         before = execution_counts(page)
+        refuse_dialog(page, "Run All")
         page.locator(".jp-NotebookPanel .jp-Cell").first.click()
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
