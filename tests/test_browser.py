@@ -223,9 +223,7 @@ def shut_down_kernels(lab):
 # Close every document, dropping the unsaved outputs of the last run (the notebooks are copies), and wait
 # until each is gone.
 CLOSE_ALL = """async () => {
-    const app = window.jupyterapp;
-    await app.restored;
-    const closed = Array.from(app.shell.widgets("main")).map(widget => new Promise(done => {
+    const closed = Array.from(window.jupyterapp.shell.widgets("main")).map(widget => new Promise(done => {
         widget.disposed.connect(() => done());
         if (widget.context) widget.context.model.dirty = false;
         widget.close();
