@@ -59,7 +59,7 @@ test test-hub notebooks: export PYTHONDONTWRITEBYTECODE :=
 JOBS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 test: lint $(JS)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadscope --no-loadscope-reorder --durations=15 -m "not hub" \
-		--nbval --nbval-sanitize-with nbval_sanitize.cfg $(PYTEST_ARGS) notebooks solutions tests bpcourse
+		--nbval --nbval-sanitize-with nbval_sanitize.cfg $(PYTEST_ARGS) notebooks solutions tests bpcourse coursetools
 
 # The drift canary: a separate environment with the newest releases of requirements.txt, the same suite.
 test-latest:
@@ -75,22 +75,22 @@ lock: | $(BIN)/python
 
 # Learner notebooks from the solved ones, both executed top to bottom (FORCE=1 replaces edited ones).
 notebooks: $(STAMP)
-	$(BIN)/python -m bpcourse.build $(if $(FORCE),--force)
+	$(BIN)/python -m coursetools.build $(if $(FORCE),--force)
 
 # One reveal.js deck per notebook for the instructor (solved), in slides/, that opens offline from file://:
 # cells marked "skip" are left out, widgets show their picture, the JavaScript is copied to slides/vendor/.
 slides: $(STAMP) $(JS)
-	$(BIN)/python -m bpcourse.decks
+	$(BIN)/python -m coursetools.decks
 
 # The nbgrader course (source notebooks from solutions/, release copies for learners) in course/.
 COURSE ?= course
 assignments: $(STAMP)
-	$(BIN)/python -m bpcourse.assignments --course $(COURSE) build
+	$(BIN)/python -m coursetools.assignments --course $(COURSE) build
 
 # Grade SUBMISSIONS/<learner>/<notebook>.ipynb with nbgrader autograde; writes SUBMISSIONS/grades.csv.
 autograde: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make autograde SUBMISSIONS=DIR (DIR/<learner>/<notebook>.ipynb)" >&2; exit 2; }
-	$(BIN)/python -m bpcourse.assignments --course $(COURSE) autograde $(SUBMISSIONS)
+	$(BIN)/python -m coursetools.assignments --course $(COURSE) autograde $(SUBMISSIONS)
 
 # A class on one server, as root: JupyterHub serves the course to system accounts (README, "A class on a hub").
 # INSTRUCTOR names the instructor's account; HUB_CONFIG, HUB_STATE (the hub's database and secret) and

@@ -1,7 +1,7 @@
 """A class at once on the course's hub: LEARNERS servers started together through the hub's REST API, then
 every learner's copy of notebook 01 run top to bottom, all together, each through its own server's kernel.
 
-The class is a throwaway one (bpcourse.hubtrial: system accounts made for the run on `make hub`, removed
+The class is a throwaway one (coursetools.hubtrial: system accounts made for the run on `make hub`, removed
 afterwards; needs root). Per learner: time to spawn (REST request to server ready), time to run notebook 01
 (~/bpcourse/01_gradient_descent.ipynb, fetched from the server and executed cell by cell in a new kernel),
 peak resident memory of the learner's processes (server and kernel, sampled every half second) and the
@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 
-from bpcourse.hubtrial import TrialHub, resident_memory
+from coursetools.hubtrial import TrialHub, resident_memory
 
 NOTEBOOK = "bpcourse/01_gradient_descent.ipynb"
 TIMEOUT = 600      # seconds: one spawn, one cell

@@ -10,7 +10,7 @@ import os
 import pathlib
 import sys
 
-from bpcourse.hub import closed_directories, first_login
+from coursetools.hub import closed_directories, first_login
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -8,8 +8,8 @@ import sys
 import nbformat
 import pytest
 
-from bpcourse import assignments
-from bpcourse.build import BEGIN, END, NOTEBOOKS, SOLUTIONS, learner_notebook
+from coursetools import assignments
+from coursetools.build import BEGIN, END, NOTEBOOKS, SOLUTIONS, learner_notebook
 
 NAMES = ["00_introduction", "01_gradient_descent"]
 
@@ -66,7 +66,7 @@ def one_wrong(course):
 
 @pytest.fixture(scope="module")
 def graded(course, tmp_path_factory):
-    """Submissions of five learners, graded by `python -m bpcourse.assignments autograde`; returns the
+    """Submissions of five learners, graded by `python -m coursetools.assignments autograde`; returns the
     rows of grades.csv and the text printed."""
     submissions = tmp_path_factory.mktemp("submissions")
     learners = {"solved": {name: solved(course, name) for name in NAMES},
@@ -78,7 +78,7 @@ def graded(course, tmp_path_factory):
         (submissions / learner).mkdir()
         for name, nb in notebooks.items():
             nbformat.write(nb, submissions / learner / f"{name}.ipynb")
-    run = subprocess.run([sys.executable, "-m", "bpcourse.assignments", "--course", str(course), "autograde", str(submissions)],
+    run = subprocess.run([sys.executable, "-m", "coursetools.assignments", "--course", str(course), "autograde", str(submissions)],
                          capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     with (submissions / "grades.csv").open(newline="") as f:

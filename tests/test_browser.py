@@ -27,8 +27,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bpcourse.build import without_outputs
-from bpcourse.hubtrial import free_port, kill, processes, wait_until_gone
+from coursetools.build import without_outputs
+from coursetools.hubtrial import free_port, kill, processes, wait_until_gone
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -546,11 +546,11 @@ MATHS_ON_SLIDE = "section.present:not(.stack) .mjx-chtml:not(.fragment:not(.visi
 
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory):
-    """One deck written by `python -m bpcourse.decks` (what `make slides` runs), with its vendor/ folder."""
+    """One deck written by `python -m coursetools.decks` (what `make slides` runs), with its vendor/ folder."""
     import sys
 
     out = tmp_path_factory.mktemp("slides")
-    subprocess.run([sys.executable, "-m", "bpcourse.decks", "--output-dir", str(out), f"{DECK}.ipynb"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "coursetools.decks", "--output-dir", str(out), f"{DECK}.ipynb"], cwd=ROOT, check=True)
     return out / f"{DECK}.slides.html"
 
 

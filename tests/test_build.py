@@ -4,7 +4,7 @@ import json
 import nbformat
 import pytest
 
-from bpcourse import build
+from coursetools import build
 
 SOLVED = '''def step(w, grad, lr):
     """One step."""

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 from bpcourse.activations import Sigmoid, Softmax
-from bpcourse.build import SOLUTIONS
+from coursetools.build import SOLUTIONS
 from bpcourse.checks import chain_rule, delta_rule, gradient_descent, introduction, loss_functions, matrix_backprop, training
 from bpcourse.training import History
 

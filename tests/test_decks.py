@@ -1,12 +1,12 @@
-"""The offline decks of `make slides` (bpcourse.decks): what a deck's HTML holds and loads. The browser test
+"""The offline decks of `make slides` (coursetools.decks): what a deck's HTML holds and loads. The browser test
 (tests/test_browser.py) opens one from file:// with the network off."""
 import re
 
 import nbformat
 import pytest
 
-from bpcourse import decks
-from bpcourse.build import BEGIN, END, SOLUTIONS
+from coursetools import decks
+from coursetools.build import BEGIN, END, SOLUTIONS
 
 NAME = "01_gradient_descent"  # has solution markers and a widget (the learning-rate explorer)
 

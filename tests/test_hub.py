@@ -1,5 +1,5 @@
 """The course's hub end to end (`make test-hub`, not part of `make test`): `make hub` serves a throwaway class
-(bpcourse.hubtrial: two learners and an instructor, real system accounts with random passwords, PAM logins).
+(coursetools.hubtrial: two learners and an instructor, real system accounts with random passwords, PAM logins).
 
 The instructor releases notebook 01 with the formgrader of its server. Each learner logs in on the hub's
 login page in headless Chromium, fetches the assignment with nbgrader's assignment list (its server's
@@ -20,9 +20,9 @@ import urllib.error
 
 import pytest
 
-from bpcourse import assignments
-from bpcourse.hub import hand_over
-from bpcourse.hubtrial import Kernel, TrialHub
+from coursetools import assignments
+from coursetools.hub import hand_over
+from coursetools.hubtrial import Kernel, TrialHub
 from tests import test_browser as ui
 
 browser = ui.browser  # the browser tests' headless Chromium, a fixture here too

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bpcourse import hub
+from coursetools import hub
 from tests.test_environment import ROOT, dry_run
 
 CONFIG = (ROOT / "hub" / "jupyterhub_config.py").read_text()

@@ -1,7 +1,7 @@
 """No spoilers: nothing a learner notebook shows above an exercise's check (prose, code or a stored output)
 gives that exercise's answer away. The answers are computed from the checks themselves; a cell that must show
 one is tagged ``reveals-answer`` in solutions/ and the generator moves it below the check
-(:func:`bpcourse.build.move_revealing_cells`)."""
+(:func:`coursetools.build.move_revealing_cells`)."""
 import importlib
 import inspect
 import re
@@ -9,7 +9,7 @@ import re
 import nbformat
 import pytest
 
-from bpcourse.build import NOTEBOOKS, SOLUTIONS, learner_notebook
+from coursetools.build import NOTEBOOKS, SOLUTIONS, learner_notebook
 from bpcourse.checks import delta_rule, introduction, loss_functions, matrix_backprop
 from bpcourse.checks.feedback import by_hand_close
 

@@ -2,7 +2,7 @@
 JUPYTER_CONFIG_PATH): the course, and the exchange through which assignments are released and submitted."""
 import os
 
-from bpcourse.assignments import COURSE_ID
+from coursetools.assignments import COURSE_ID
 
 c = get_config()  # noqa: F821 (nbgrader defines it)
 c.CourseDirectory.course_id = COURSE_ID

@@ -38,7 +38,7 @@ from .build import ROOT
 from .hub import closed_directories
 
 TRIAL_CONFIG = """\
-# A trial hub (bpcourse.hubtrial): the course's configuration, plus this run's accounts, ports and API token.
+# A trial hub (coursetools.hubtrial): the course's configuration, plus this run's accounts, ports and API token.
 load_subconfig({default!r})
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
 c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"

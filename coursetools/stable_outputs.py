@@ -1,6 +1,6 @@
 """Stored notebook outputs in a form that does not change from one clean run to the next.
 
-The generator (:mod:`bpcourse.build`) runs every notebook top to bottom and stores what it printed and
+The generator (:mod:`coursetools.build`) runs every notebook top to bottom and stores what it printed and
 drew. Four things differ between two such runs although nothing in the course changed, and each gets a
 stable stored form here, so that regenerating the notebooks twice leaves no diff:
 

@@ -22,9 +22,9 @@ Each learner notebook records in its metadata a hash of the sources it was gener
 notebook whose sources no longer match that hash has been edited: the generator refuses to replace
 it unless given ``--force``, and even then it first saves the edited copy next to it under a timestamped
 name (``<name>.ipynb.<time>.bak``), so every earlier backup is kept. Stored outputs are put in a stable
-form (:mod:`bpcourse.stable`): regenerating twice gives the same bytes.
+form (:mod:`coursetools.stable_outputs`): regenerating twice gives the same bytes.
 
-Run ``python -m bpcourse.build`` (``make notebooks``); ``--check`` only reports which learner notebooks
+Run ``python -m coursetools.build`` (``make notebooks``); ``--check`` only reports which learner notebooks
 are out of date with ``solutions/`` and which were edited since they were generated.
 
 >>> print(stub_solutions("x = 1\\n### BEGIN SOLUTION\\ny = 2 * x\\n### END SOLUTION"), end="")
@@ -44,7 +44,7 @@ import time
 
 import nbformat
 
-from bpcourse.stable import stabilise
+from .stable_outputs import stabilise
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 METADATA_KEY = "bpcourse"
@@ -97,7 +97,7 @@ def learner_notebook(solution):
             cell.source = stub_solutions(cell.source)
     nb.metadata.pop("widgets", None)
     nb.metadata[METADATA_KEY] = {"generated_hash": sources_hash(nb),
-                                 "generated_by": "python -m bpcourse.build (edit solutions/, not this file)"}
+                                 "generated_by": "python -m coursetools.build (edit solutions/, not this file)"}
     return nb
 
 
@@ -187,7 +187,7 @@ def generate(solution_path, learner_path, force=False, run=True, log=print):
     if existing is not None and was_edited(existing):
         if not force:
             raise LearnerEdited(f"{learner_path}: edited since it was generated; not replaced. Rename it to "
-                                f"keep your work, or run `python -m bpcourse.build --force` to replace it "
+                                f"keep your work, or run `python -m coursetools.build --force` to replace it "
                                 f"(the edited copy is then saved as {learner_path.name}.<time>.bak)")
         backup = backup_path(learner_path)
         shutil.copyfile(learner_path, backup)
@@ -247,7 +247,7 @@ def staleness(solution_path, learner_path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bpcourse.build", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m coursetools.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="notebook file names (default: every notebook in solutions/)")
     parser.add_argument("--force", action="store_true", help="replace learner notebooks even if edited (each is backed up first)")
     parser.add_argument("--check", action="store_true", help="only report learner notebooks out of date or edited; exit 1 if any")

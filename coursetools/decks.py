@@ -9,7 +9,7 @@ slides; "skip" cells are left out), with three changes for a deck that is read, 
 - reveal.js, MathJax, RequireJS and jQuery are loaded from ``vendor/`` next to the decks: ``make slides``
   installs them with npm from ``js/package-lock.json`` and this module copies the files the decks use.
 
-Run ``python -m bpcourse.decks`` (``make slides``); the decks go to ``slides/``.
+Run ``python -m coursetools.decks`` (``make slides``); the decks go to ``slides/``.
 
 >>> cell = nbformat.v4.new_code_cell("def f():\\n    ### BEGIN SOLUTION\\n    return 1\\n    ### END SOLUTION")
 >>> nb = nbformat.v4.new_notebook(cells=[cell])
@@ -106,7 +106,7 @@ def export(solution_path, out):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bpcourse.decks", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m coursetools.decks", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="notebook file names (default: every notebook in solutions/)")
     parser.add_argument("--output-dir", type=pathlib.Path, default=SLIDES, help="where the decks go (default: slides/)")
     args = parser.parse_args(argv)

@@ -7,14 +7,14 @@ One assignment per notebook. Its source notebook is the solution notebook with n
   worth :data:`POINTS`, written once, in that cell; the k-th check cell of notebook ``NN`` is exercise ``NN.k``;
 - every other cell **read-only**.
 
-``nbgrader generate_assignment`` writes the release copies with the stubs of :mod:`bpcourse.build`
+``nbgrader generate_assignment`` writes the release copies with the stubs of :mod:`coursetools.build`
 (:class:`BuildStubs` replaces nbgrader's ``ClearSolutions`` in the course's ``nbgrader_config.py``), so a
 released notebook has the same cells as ``notebooks/``. The course's config also turns on the graded mode
 of the checks for every nbgrader command run there: a check that does not pass raises, so its test cell
 scores 0. ``nbgrader autograde`` restores test cells a learner replaced and puts back those deleted.
 
-``python -m bpcourse.assignments build`` (``make assignments``) writes the course, by default in ``course/``;
-``python -m bpcourse.assignments autograde DIR`` (``make autograde SUBMISSIONS=DIR``) grades
+``python -m coursetools.assignments build`` (``make assignments``) writes the course, by default in ``course/``;
+``python -m coursetools.assignments autograde DIR`` (``make autograde SUBMISSIONS=DIR``) grades
 ``DIR/<learner>/<notebook>.ipynb`` and writes ``DIR/grades.csv``.
 
 >>> cell = nbformat.v4.new_code_cell("checks.check_step(gd_step)")
@@ -41,10 +41,10 @@ COURSE_ID = "bpcourse"
 POINTS = 1
 COLUMNS = ["learner", "notebook", "exercise", "score", "max_score"]
 CONFIG = f'''\
-# Written by `python -m bpcourse.assignments build` (make assignments): edit bpcourse/assignments.py instead.
+# Written by `python -m coursetools.assignments build` (make assignments): edit coursetools/assignments.py instead.
 import os
 
-from bpcourse.assignments import generate_preprocessors
+from coursetools.assignments import generate_preprocessors
 
 os.environ["BPCOURSE_GRADED"] = "1"  # the checks raise unless passed, so a failed check fails its test cell
 c = get_config()  # noqa: F821 (nbgrader defines it)
@@ -56,7 +56,7 @@ c.Execute.timeout = 600
 
 
 class BuildStubs(ClearSolutions):
-    """nbgrader's ClearSolutions with the stubs of :func:`bpcourse.build.stub_solutions` (a top-level
+    """nbgrader's ClearSolutions with the stubs of :func:`coursetools.build.stub_solutions` (a top-level
     block becomes ``name = None``, which nbgrader's one fixed stub cannot say)."""
 
     def _replace_solution_region(self, cell, language):
@@ -236,7 +236,7 @@ def summary(rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bpcourse.assignments", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m coursetools.assignments", description=__doc__.split("\n\n")[0])
     parser.add_argument("--course", type=pathlib.Path, default=COURSE, help="the nbgrader course folder (default: course/)")
     commands = parser.add_subparsers(dest="command", required=True)
     made = commands.add_parser("build", help="write the course's source notebooks and generate the release copies")

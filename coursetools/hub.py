@@ -7,7 +7,7 @@
   home private and, as that account (never as root), gives it the notebooks; the instructor's course
   directory is handed to the instructor's account and linked as ``~/course``.
 
-``python -m bpcourse.hub give SOURCE TARGET`` and ``python -m bpcourse.hub link COURSE LINK`` are the two
+``python -m coursetools.hub give SOURCE TARGET`` and ``python -m coursetools.hub link COURSE LINK`` are the two
 steps the hook runs as the account.
 """
 import argparse
@@ -111,18 +111,18 @@ def hand_over(folder, account):
 
 
 async def as_account(account, *args):
-    """Run ``python -m bpcourse.hub ARGS`` as ``account`` (its uid and group only, in its home); needs root.
+    """Run ``python -m coursetools.hub ARGS`` as ``account`` (its uid and group only, in its home); needs root.
 
     >>> asyncio.run(as_account("ada", "give", "notebooks", "/home/ada/bpcourse"))  # doctest: +SKIP
     """
     entry = pwd.getpwnam(account)
     env = {"HOME": entry.pw_dir, "USER": account, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bpcourse.hub", *map(str, args), cwd=entry.pw_dir,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "coursetools.hub", *map(str, args), cwd=entry.pw_dir,
                                                 env=env, user=entry.pw_uid, group=entry.pw_gid, extra_groups=[],
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     output, _ = await proc.communicate()
     if proc.returncode:
-        raise RuntimeError(f"bpcourse.hub {' '.join(map(str, args))} as {account} failed:\n{output.decode(errors='replace')}")
+        raise RuntimeError(f"coursetools.hub {' '.join(map(str, args))} as {account} failed:\n{output.decode(errors='replace')}")
 
 
 def first_login(notebooks, course, instructor):
@@ -145,7 +145,7 @@ def first_login(notebooks, course, instructor):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bpcourse.hub", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m coursetools.hub", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     give = commands.add_parser("give", help="copy SOURCE/*.ipynb into TARGET, never over a file there")
     give.add_argument("source", type=pathlib.Path)
