@@ -12,6 +12,7 @@ class Activation:
 
     name = ""
     elementwise = True
+    hidden = False  # offered for hidden layers (the training explorer's choices)
 
     def __call__(self, z):
         return self.forward(z)
@@ -62,6 +63,7 @@ class Sigmoid(Activation):
     """
 
     name = "sigmoid"
+    hidden = True
 
     def __init__(self, slope=1.0):
         if not slope > 0:
@@ -89,6 +91,7 @@ class Tanh(Activation):
     """
 
     name = "tanh"
+    hidden = True
 
     def forward(self, z):
         return array_module(z).tanh(z)
@@ -105,6 +108,7 @@ class ReLU(Activation):
     """
 
     name = "relu"
+    hidden = True
 
     def forward(self, z):
         return array_module(z).maximum(z, 0)
