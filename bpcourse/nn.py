@@ -48,6 +48,10 @@ class LayerTrace:
     new_W: object      # W + Δw
     new_b: object      # b + Δb
 
+    def numpy(self):
+        """The same trace with float64 NumPy arrays (from the GPU too); None stays None."""
+        return LayerTrace(**{name: _float_numpy(value) for name, value in vars(self).items()})
+
 
 @dataclass
 class StepTrace:
@@ -65,6 +69,21 @@ class StepTrace:
     def output(self):
         """The network output o_L before the step."""
         return self.layers[-1].o
+
+    def numpy(self):
+        """The same trace with float64 NumPy arrays, for tables and figures.
+
+        >>> net = Network([2, 2, 1], seed=0)
+        >>> trace = net.step([[0.0, 1.0]], [[1.0]], lr=0.5).numpy()
+        >>> type(trace.X).__name__, trace.layers[0].grad_W.dtype
+        ('ndarray', dtype('float64'))
+        """
+        return StepTrace(_float_numpy(self.X), _float_numpy(self.T), self.lr, self.momentum, self.loss, self.loss_after,
+                         [layer.numpy() for layer in self.layers])
+
+
+def _float_numpy(a):
+    return None if a is None else np.asarray(to_numpy(a), dtype=float)
 
 
 class Forward(NamedTuple):
