@@ -16,13 +16,8 @@ scores 0. ``nbgrader autograde`` restores test cells a learner replaced and puts
 ``python -m coursetools.assignments build`` (``make assignments``) writes the course, by default in ``course/``;
 ``python -m coursetools.assignments autograde DIR`` (``make autograde SUBMISSIONS=DIR``) grades
 ``DIR/<learner>/<notebook>.ipynb`` and writes ``DIR/grades.csv``.
-
->>> cell = nbformat.v4.new_code_cell("checks.check_step(gd_step)")
->>> is_check_cell(cell), is_check_cell(nbformat.v4.new_code_cell("print(checks.FAN_OUT_QUESTION)"))
-(True, False)
 """
 import argparse
-import ast
 import copy
 import csv
 import os
@@ -34,7 +29,7 @@ import sys
 import nbformat
 from nbgrader.preprocessors import ClearSolutions
 
-from .build import BEGIN, ROOT, SOLUTIONS, move_revealing_cells, stub_solutions, write
+from .build import BEGIN, ROOT, SOLUTIONS, is_check_cell, move_revealing_cells, stub_solutions, write
 
 COURSE = ROOT / "course"
 COURSE_ID = "bpcourse"
@@ -73,19 +68,6 @@ def generate_preprocessors():
 
     default = GenerateAssignment.class_traits()["preprocessors"].default()
     return [BuildStubs if step is ClearSolutions else step for step in default]
-
-
-def is_check_cell(cell):
-    """True for a code cell whose last statement calls ``checks.check_…``."""
-    if cell.cell_type != "code":
-        return False
-    try:
-        body = ast.parse(cell.source).body
-    except SyntaxError:
-        return False
-    last = body[-1] if body else None
-    return (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
-            and isinstance(last.value.func, ast.Attribute) and last.value.func.attr.startswith("check_"))
 
 
 def exercise_of(grade_id):

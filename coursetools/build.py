@@ -49,7 +49,6 @@ from .stable_outputs import stabilise
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 METADATA_KEY = "bpcourse"
 REVEALS = "reveals-answer"                      # cell tag: moved below the next exercise check in notebooks/
-_CHECK_CALL = re.compile(r"\bcheck_\w+\(")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOLUTIONS, NOTEBOOKS = ROOT / "solutions", ROOT / "notebooks"
 _BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[ \t]*\n(.*?)^[ \t]*{re.escape(END)}[ \t]*(?:\n|$)", re.M | re.S)
@@ -114,6 +113,25 @@ def without_outputs(nb):
     return nb
 
 
+def is_check_cell(cell):
+    """True for an exercise's check cell: a code cell whose last statement calls ``checks.check_…``.
+
+    >>> is_check_cell(nbformat.v4.new_code_cell("checks.check_step(gd_step)"))
+    True
+    >>> is_check_cell(nbformat.v4.new_code_cell("print(checks.FAN_OUT_QUESTION)"))
+    False
+    """
+    if cell.cell_type != "code":
+        return False
+    try:
+        body = ast.parse(cell.source).body
+    except SyntaxError:
+        return False
+    last = body[-1] if body else None
+    return (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+            and isinstance(last.value.func, ast.Attribute) and last.value.func.attr.startswith("check_"))
+
+
 def move_revealing_cells(cells):
     """``cells`` with each one tagged :data:`REVEALS` moved to just below the next exercise check.
 
@@ -128,7 +146,7 @@ def move_revealing_cells(cells):
             held.append(cell)
             continue
         moved.append(cell)
-        if held and cell.cell_type == "code" and _CHECK_CALL.search(cell.source):
+        if held and is_check_cell(cell):
             moved, held = moved + held, []
     if held:
         raise ValueError(f"cells {[c.get('id') for c in held]}: tagged {REVEALS!r}, expected an exercise check "

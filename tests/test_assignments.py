@@ -78,8 +78,8 @@ def graded(course, tmp_path_factory):
         (submissions / learner).mkdir()
         for name, nb in notebooks.items():
             nbformat.write(nb, submissions / learner / f"{name}.ipynb")
-    run = subprocess.run([sys.executable, "-m", "coursetools.assignments", "--course", str(course), "autograde", str(submissions)],
-                         capture_output=True, text=True, timeout=900)
+    command = [sys.executable, "-m", "coursetools.assignments", "--course", str(course), "autograde", str(submissions)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     with (submissions / "grades.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))

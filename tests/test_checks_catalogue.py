@@ -10,9 +10,9 @@ import pytest
 import sympy as sp
 
 from bpcourse.activations import Sigmoid, Softmax
-from coursetools.build import SOLUTIONS
 from bpcourse.checks import chain_rule, delta_rule, gradient_descent, introduction, loss_functions, matrix_backprop, training
 from bpcourse.training import History
+from coursetools.build import SOLUTIONS, is_check_cell
 
 sigmoid, softmax = Sigmoid(), Softmax()
 o_s, t_s = sp.symbols("o t", real=True)
@@ -370,7 +370,7 @@ def test_untouched_says_not_done_yet(exercise, answer):
 @pytest.mark.parametrize("path", sorted(SOLUTIONS.glob("*.ipynb")), ids=lambda p: p.name)
 def test_every_exercise_prompt_states_how_precisely_it_is_checked(path):
     nb = nbformat.read(path, as_version=4)
-    checks = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and re.search(r"\bcheck_\w+\(", c.source)]
+    checks = [i for i, c in enumerate(nb.cells) if is_check_cell(c)]
     prompts = [next(c for c in reversed(nb.cells[:i]) if c.cell_type == "markdown") for i in checks]
     assert checks and all(re.search(r"^\*(Checked|One of)", p.source, re.M) for p in prompts)
 

@@ -9,9 +9,9 @@ import re
 import nbformat
 import pytest
 
-from coursetools.build import NOTEBOOKS, SOLUTIONS, learner_notebook
 from bpcourse.checks import delta_rule, introduction, loss_functions, matrix_backprop
 from bpcourse.checks.feedback import by_hand_close
+from coursetools.build import NOTEBOOKS, SOLUTIONS, learner_notebook
 
 MODULES = ["introduction", "gradient_descent", "loss_functions", "chain_rule", "delta_rule", "matrix_backprop",
            "training", "autograd"]

@@ -43,7 +43,8 @@ def test_widget_ids_depend_on_the_cell_and_state_is_dropped():
         metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}}})
     stable_outputs.stabilise(nb)
     assert "widgets" not in nb.metadata
-    assert nb.cells[0].outputs[0].data[stable_outputs.WIDGET_MIME]["model_id"] == stable_outputs.stable_model_id(nb.cells[0].id, 0)
+    view = nb.cells[0].outputs[0].data[stable_outputs.WIDGET_MIME]
+    assert view["model_id"] == stable_outputs.stable_model_id(nb.cells[0].id, 0)
 
 
 def test_an_unchanged_timing_cell_keeps_its_figure_and_a_changed_one_does_not():
