@@ -14,6 +14,7 @@ from bpcourse.checks.autograd import (
     check_sigmoid,
     check_topological_order,
 )
+from tests.conftest import failure, stub
 
 
 class Value:
@@ -94,15 +95,6 @@ def recursive_order(root):
     return order
 
 
-def stub(*_):
-    raise NotImplementedError("exercise not done yet")
-
-
-def text(feedback):
-    assert feedback.status == "failed", feedback
-    return "\n".join([feedback.summary] + feedback.lines)
-
-
 def test_stubs_report_not_done():
     assert check_accumulated_grad(None).status == "not done"
     for check, answer in [(check_divide, make_divide(stub)), (check_sigmoid, make_sigmoid(stub)),
@@ -115,10 +107,10 @@ def test_stubs_report_not_done():
 def test_accumulated_grad():
     x = ACCUMULATION_QUESTION["x"]
     assert check_accumulated_grad((4 * x + 5) + 3 * x**2).passed
-    assert "does not overwrite it" in text(check_accumulated_grad(3 * x**2))
-    assert "second backward() also reached x" in text(check_accumulated_grad(4 * x + 5))
-    assert "do not multiply" in text(check_accumulated_grad((4 * x + 5) * 3 * x**2))
-    assert "expected a number" in text(check_accumulated_grad("25"))
+    assert "does not overwrite it" in failure(check_accumulated_grad(3 * x**2))
+    assert "second backward() also reached x" in failure(check_accumulated_grad(4 * x + 5))
+    assert "do not multiply" in failure(check_accumulated_grad((4 * x + 5) * 3 * x**2))
+    assert "expected a number" in failure(check_accumulated_grad("25"))
 
 
 def test_divide_passes_and_spots_typical_mistakes():
@@ -127,33 +119,33 @@ def test_divide_passes_and_spots_typical_mistakes():
     def overwrites(a, b, grad):
         a.grad = grad / b.data
         b.grad = -a.data / b.data**2 * grad
-    assert "you overwrote grad instead of adding to it" in text(check_divide(make_divide(overwrites), Value))
+    assert "you overwrote grad instead of adding to it" in failure(check_divide(make_divide(overwrites), Value))
 
     def swapped(a, b, grad):
         a.grad += -a.data / b.data**2 * grad
         b.grad += grad / b.data
-    assert "swapped" in text(check_divide(make_divide(swapped), Value))
+    assert "swapped" in failure(check_divide(make_divide(swapped), Value))
 
     def sign(a, b, grad):
         a.grad += grad / b.data
         b.grad += a.data / b.data**2 * grad
-    assert "wrong sign for b" in text(check_divide(make_divide(sign), Value))
+    assert "wrong sign for b" in failure(check_divide(make_divide(sign), Value))
 
     def no_outer(a, b, grad):
         a.grad += 1 / b.data
         b.grad += -a.data / b.data**2
-    assert "multiply by the grad your rule receives" in text(check_divide(make_divide(no_outer), Value))
+    assert "multiply by the grad your rule receives" in failure(check_divide(make_divide(no_outer), Value))
 
     def nothing(a, b, grad):
         pass
-    assert "no grad changed" in text(check_divide(make_divide(nothing), Value))
+    assert "no grad changed" in failure(check_divide(make_divide(nothing), Value))
 
 
 def test_divide_reports_a_crash_and_a_missing_class():
     def crashes(a, b, grad):
         raise ValueError("oops")
-    assert "raised ValueError: oops" in text(check_divide(make_divide(crashes), Value))
-    assert "expected the notebook's Value class" in text(check_divide(make_divide(right_divide), None))
+    assert "raised ValueError: oops" in failure(check_divide(make_divide(crashes), Value))
+    assert "expected the notebook's Value class" in failure(check_divide(make_divide(right_divide), None))
 
 
 def test_sigmoid_passes_and_spots_typical_mistakes():
@@ -163,29 +155,29 @@ def test_sigmoid_passes_and_spots_typical_mistakes():
 
     def half(z, s, grad):
         z.grad += s * grad
-    assert "factor (1 − σ(z)) is missing" in text(check_sigmoid(make_sigmoid(half), Value))
+    assert "factor (1 − σ(z)) is missing" in failure(check_sigmoid(make_sigmoid(half), Value))
 
     def on_input(z, s, grad):
         z.grad += z.data * (1 - z.data) * grad
-    assert "not the input z" in text(check_sigmoid(make_sigmoid(on_input), Value))
+    assert "not the input z" in failure(check_sigmoid(make_sigmoid(on_input), Value))
 
     def overwrites(z, s, grad):
         z.grad = s * (1 - s) * grad
-    assert "you overwrote grad instead of adding to it" in text(check_sigmoid(make_sigmoid(overwrites), Value))
+    assert "you overwrote grad instead of adding to it" in failure(check_sigmoid(make_sigmoid(overwrites), Value))
 
     def no_outer(z, s, grad):
         z.grad += s * (1 - s)
-    assert "multiply by the grad your rule receives" in text(check_sigmoid(make_sigmoid(no_outer), Value))
+    assert "multiply by the grad your rule receives" in failure(check_sigmoid(make_sigmoid(no_outer), Value))
 
 
 def test_topological_order():
     assert check_topological_order(iterative_order, Value).passed
-    assert "RecursionError" in text(check_topological_order(recursive_order, Value))
-    assert "reversed" in text(check_topological_order(lambda root: iterative_order(root)[::-1], Value))
-    assert "more than once" in text(check_topological_order(lambda root: iterative_order(root) + [root], Value))
-    assert "missing" in text(check_topological_order(lambda root: [v for v in iterative_order(root) if v._parents], Value))
-    assert "forget `return`" in text(check_topological_order(lambda root: None, Value))
-    assert "list of Values" in text(check_topological_order(lambda root: root, Value))
+    assert "RecursionError" in failure(check_topological_order(recursive_order, Value))
+    assert "reversed" in failure(check_topological_order(lambda root: iterative_order(root)[::-1], Value))
+    assert "more than once" in failure(check_topological_order(lambda root: iterative_order(root) + [root], Value))
+    assert "missing" in failure(check_topological_order(lambda root: [v for v in iterative_order(root) if v._parents], Value))
+    assert "forget `return`" in failure(check_topological_order(lambda root: None, Value))
+    assert "list of Values" in failure(check_topological_order(lambda root: root, Value))
 
 
 @pytest.mark.parametrize("position", [0, 1])
@@ -195,7 +187,7 @@ def test_topological_order_spots_a_value_before_its_parent(position):
         if len(order) > 2:
             order.insert(position, order.pop())       # the root first, or second
         return order
-    assert "comes before one of its parents" in text(check_topological_order(misplaced, Value))
+    assert "comes before one of its parents" in failure(check_topological_order(misplaced, Value))
 
 
 # The catalogue: right answers in several forms, and each typical mistake with the hint it must get on every case it fails.

@@ -12,15 +12,7 @@ from bpcourse.checks.delta_rule import (
     check_sign_slip,
 )
 from bpcourse.published import PRINTED_2321
-
-
-def stub(*_):
-    raise NotImplementedError("exercise not done yet")
-
-
-def failure(feedback):
-    assert feedback.status == "failed", feedback
-    return "\n".join([feedback.summary] + feedback.lines)
+from tests.conftest import failure, stub
 
 
 @pytest.mark.parametrize("check", [check_output_delta, check_hidden_delta])

@@ -13,15 +13,7 @@ from bpcourse.checks.training import (
 )
 from bpcourse.datasets import Scaler
 from bpcourse.training import History
-
-
-def stub(*_):
-    raise NotImplementedError("exercise not done yet")
-
-
-def text(feedback):
-    assert feedback.status == "failed", feedback
-    return "\n".join([feedback.summary] + feedback.lines)
+from tests.conftest import failure, stub
 
 
 def minibatches(n, batch_size, rng):
@@ -56,29 +48,29 @@ def test_minibatches_right_answer_passes():
 
 
 def test_minibatches_hints():
-    dropped = text(check_minibatches(lambda n, k, rng: minibatches(n, k, rng)[:n // k]))
+    dropped = failure(check_minibatches(lambda n, k, rng: minibatches(n, k, rng)[:n // k]))
     assert "dropped: keep the last, smaller batch" in dropped
-    with_replacement = text(check_minibatches(
+    with_replacement = failure(check_minibatches(
         lambda n, k, rng: [b for b in np.array_split(rng.integers(0, n, size=n), range(k, n, k))]))
     assert "appear more than once" in with_replacement and "rng.permutation(n)" in with_replacement
-    in_order = text(check_minibatches(lambda n, k, rng: [np.arange(n)[i:i + k] for i in range(0, n, k)]))
+    in_order = failure(check_minibatches(lambda n, k, rng: [np.arange(n)[i:i + k] for i in range(0, n, k)]))
     assert "follow the order 0, 1, 2" in in_order
-    global_random = text(check_minibatches(lambda n, k, rng: minibatches(n, k, np.random.default_rng())))
+    global_random = failure(check_minibatches(lambda n, k, rng: minibatches(n, k, np.random.default_rng())))
     assert "same seed differ" in global_random
-    same_every_epoch = text(check_minibatches(lambda n, k, rng: minibatches(n, k, np.random.default_rng(0))))
+    same_every_epoch = failure(check_minibatches(lambda n, k, rng: minibatches(n, k, np.random.default_rng(0))))
     assert "every epoch gets the same order" in same_every_epoch
-    overlapping = text(check_minibatches(lambda n, k, rng: minibatches(n, k, rng) + [np.array([0])]))
+    overlapping = failure(check_minibatches(lambda n, k, rng: minibatches(n, k, rng) + [np.array([0])]))
     assert "more than once" in overlapping
-    assert "returned None" in text(check_minibatches(lambda n, k, rng: None))
-    assert "raised ZeroDivisionError" in text(check_minibatches(lambda n, k, rng: 1 / 0))
-    assert "list of index arrays" in text(check_minibatches(lambda n, k, rng: 3))
+    assert "returned None" in failure(check_minibatches(lambda n, k, rng: None))
+    assert "raised ZeroDivisionError" in failure(check_minibatches(lambda n, k, rng: 1 / 0))
+    assert "list of index arrays" in failure(check_minibatches(lambda n, k, rng: 3))
 
 
 def test_minibatch_sizes_are_checked():
     def uneven(n, k, rng):
         order = rng.permutation(n)
         return [order[:1], order[1:]] if n > 1 else [order]
-    assert "batch sizes" in text(check_minibatches(uneven))
+    assert "batch sizes" in failure(check_minibatches(uneven))
 
 
 def test_scale_right_answer_passes():
@@ -86,21 +78,21 @@ def test_scale_right_answer_passes():
 
 
 def test_scale_hints():
-    assert "its own minimum and maximum" in text(check_scale(lambda A: (A - A.min()) / np.ptp(A) if np.ptp(A) else A * 0))
-    assert "subtract the column minimum" in text(check_scale(lambda A: A / A.max(axis=0)))
-    assert "divide by the range" in text(check_scale(lambda A: (A - A.min(axis=0)) / A.max(axis=0)))
+    assert "its own minimum and maximum" in failure(check_scale(lambda A: (A - A.min()) / np.ptp(A) if np.ptp(A) else A * 0))
+    assert "subtract the column minimum" in failure(check_scale(lambda A: A / A.max(axis=0)))
+    assert "divide by the range" in failure(check_scale(lambda A: (A - A.min(axis=0)) / A.max(axis=0)))
     with np.errstate(divide="ignore", invalid="ignore"):
-        naive = text(check_scale(lambda A: (A - A.min(axis=0)) / (A.max(axis=0) - A.min(axis=0))))
+        naive = failure(check_scale(lambda A: (A - A.min(axis=0)) / (A.max(axis=0) - A.min(axis=0))))
     assert "constant column" in naive and naive.startswith("2 of 5")
 
 
 def test_stall_prediction():
     assert check_stall_prediction("zeros").passed
-    assert "same gradient and stay equal" in text(check_stall_prediction("constant"))
-    assert "saturate tanh" in text(check_stall_prediction("large"))
-    assert "recommended start" in text(check_stall_prediction("xavier"))
-    assert "expected one of" in text(check_stall_prediction("random"))
-    assert "expected one of" in text(check_stall_prediction(0))
+    assert "same gradient and stay equal" in failure(check_stall_prediction("constant"))
+    assert "saturate tanh" in failure(check_stall_prediction("large"))
+    assert "recommended start" in failure(check_stall_prediction("xavier"))
+    assert "expected one of" in failure(check_stall_prediction("random"))
+    assert "expected one of" in failure(check_stall_prediction(0))
     assert set(STALL_CHOICES) == {"zeros", "constant", "large", "xavier"}
 
 
@@ -113,9 +105,9 @@ def test_best_learning_rate_skips_diverged_runs():
 def test_learning_rate_choice_hints():
     assert check_learning_rate_choice(1.0, RUNS).passed
     assert check_learning_rate_choice(np.float64(1.0), RUNS).passed
-    assert "too small a rate" in text(check_learning_rate_choice(0.01, RUNS))
-    assert "too small a rate" in text(check_learning_rate_choice(0.1, RUNS))
-    assert "overshoot" in text(check_learning_rate_choice(10.0, RUNS))
-    assert "was not tried" in text(check_learning_rate_choice(0.5, RUNS))
-    assert "expected a number" in text(check_learning_rate_choice("1.0", RUNS))
-    assert "expected a number" in text(check_learning_rate_choice(True, RUNS))
+    assert "too small a rate" in failure(check_learning_rate_choice(0.01, RUNS))
+    assert "too small a rate" in failure(check_learning_rate_choice(0.1, RUNS))
+    assert "overshoot" in failure(check_learning_rate_choice(10.0, RUNS))
+    assert "was not tried" in failure(check_learning_rate_choice(0.5, RUNS))
+    assert "expected a number" in failure(check_learning_rate_choice("1.0", RUNS))
+    assert "expected a number" in failure(check_learning_rate_choice(True, RUNS))
