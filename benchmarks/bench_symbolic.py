@@ -42,7 +42,7 @@ def timed_pipeline(net, naming):
 
 def agreement(sym, net, X, T):
     """Largest |symbolic − numeric| over the gradient, the shared bias summed as in the trainer."""
-    grads = sym.numeric_gradient(net, X, T)
+    grads = sym.gradient_at(net, X, T)
     dW, db = net.gradients(X, T)
     worst = 0.0
     for l, W in enumerate(sym.weights):

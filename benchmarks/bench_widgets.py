@@ -19,8 +19,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from bpcourse.examples import example_222, example_2321  # noqa: E402
 from bpcourse.widgets import BackpropStepper, DescentExplorer, TrainingExplorer  # noqa: E402
+from bpcourse.worked.examples import example_222, example_2321  # noqa: E402
 
 
 def timings_ms(action, repeats):

@@ -1,4 +1,6 @@
-"""Activation functions, each with its derivative next to it.
+"""Activation functions, each with everything the course needs of it in one class: f and f′ for
+the trainer, f as a SymPy formula for the derivations, and the initialiser of the weights that
+feed it. A new activation is one subclass, listed in :data:`ACTIVATIONS`.
 
 Notation: ``z`` is a layer's net input, ``a = f(z)`` its output. ``backward(z, a, grad_a)`` turns
 ∂E/∂a into ∂E/∂z; for elementwise activations that is ``grad_a * f'(z)``.
@@ -8,11 +10,13 @@ from .validate import named
 
 
 class Activation:
-    """Base class: subclasses define ``forward`` and ``derivative`` (or ``backward``)."""
+    """Base class: subclasses define ``forward``, ``derivative`` (or ``backward``) and ``formula``,
+    and set ``init`` where their weights want another initialiser than Xavier's."""
 
     name = ""
     elementwise = True
-    hidden = False  # offered for hidden layers (the training explorer's choices)
+    hidden = False    # offered for hidden layers (the training explorer's choices)
+    init = "xavier"   # the scheme of Network(init="auto") for the weights into this layer (bpcourse.initializers)
 
     def __call__(self, z):
         return self.forward(z)
@@ -32,6 +36,18 @@ class Activation:
         """∂E/∂z = ∂E/∂a · f'(z) (chain rule through an elementwise function)."""
         return grad_a * self.derivative(z, a)
 
+    def formula(self, z, sym):
+        """f(z) as a SymPy formula, written with the names of ``sym``: SymPy's (exp, tanh, …) and
+        the course's sigmoid and relu, handed in by :mod:`bpcourse.symbolic` so that this module needs
+        NumPy only. ``z`` is one net input; for an activation that is not elementwise, the layer's
+        list of net inputs, and the formula is the list of its outputs.
+
+        >>> from bpcourse.symbolic import FORMULA_NAMESPACE as sym
+        >>> Sigmoid(slope=0.5).formula(sym.Symbol("z"), sym)
+        sigmoid(z/2)
+        """
+        raise NotImplementedError
+
     def __repr__(self):
         return self.name
 
@@ -50,6 +66,9 @@ class Identity(Activation):
 
     def derivative(self, z, a):
         return array_module(z).ones_like(z)
+
+    def formula(self, z, sym):
+        return z
 
     def backward(self, z, a, grad_a):
         return grad_a
@@ -79,6 +98,9 @@ class Sigmoid(Activation):
     def derivative(self, z, a):
         return self.slope * a * (1.0 - a)
 
+    def formula(self, z, sym):
+        return sym.sigmoid(sym.nsimplify(self.slope) * z)
+
     def __repr__(self):
         return "sigmoid" if self.slope == 1.0 else f"sigmoid(slope={self.slope:g})"
 
@@ -99,9 +121,13 @@ class Tanh(Activation):
     def derivative(self, z, a):
         return 1.0 - a * a
 
+    def formula(self, z, sym):
+        return sym.tanh(z)
+
 
 class ReLU(Activation):
-    """f(z) = max(z, 0), f'(z) = 1 for z > 0 else 0 (the kink at 0 takes 0).
+    """f(z) = max(z, 0), f'(z) = 1 for z > 0 else 0 (the kink at 0 takes 0). Its weights are drawn
+    with He's initialiser, which keeps the variance of ReLU layers steady.
 
     >>> float(ReLU()(-1.0)), float(ReLU().derivative(3.0, 3.0))
     (0.0, 1.0)
@@ -109,6 +135,7 @@ class ReLU(Activation):
 
     name = "relu"
     hidden = True
+    init = "he"
 
     def forward(self, z):
         return array_module(z).maximum(z, 0)
@@ -118,6 +145,9 @@ class ReLU(Activation):
 
     def backward(self, z, a, grad_a):
         return grad_a * (z > 0)
+
+    def formula(self, z, sym):
+        return sym.relu(z)
 
 
 class Softmax(Activation):
@@ -163,6 +193,11 @@ class Softmax(Activation):
 
     def backward(self, z, a, grad_a):
         return a * (grad_a - row_sums(grad_a * a))
+
+    def formula(self, z, sym):
+        """The row s_k = e^(z_k) / Σ_j e^(z_j) of the row ``z`` of net inputs."""
+        total = sum(sym.exp(zj) for zj in z)
+        return [sym.exp(zk) / total for zk in z]
 
 
 ACTIVATIONS = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, Softmax)}

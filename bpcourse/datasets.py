@@ -48,15 +48,22 @@ class Scaler:
     """
 
     def fit(self, A):
+        """Learn each column's minimum and range from A; returns the scaler."""
         A = np.asarray(A, dtype=float)
         self.low = A.min(axis=0)
         self.span = np.where(A.max(axis=0) > self.low, A.max(axis=0) - self.low, 1.0)
         return self
 
     def transform(self, A):
+        """A with each column mapped by (a − minimum) / range: the fitted data onto [0, 1]."""
         return (np.asarray(A, dtype=float) - self.low) / self.span
 
     def inverse(self, A):
+        """The inverse of :meth:`transform`: scaled values back to the original units.
+
+        >>> Scaler().fit([[2.0], [4.0]]).inverse([[0.5]]).tolist()
+        [[3.0]]
+        """
         return np.asarray(A, dtype=float) * self.span + self.low
 
 
@@ -83,8 +90,8 @@ def spirals(n=300, classes=3, noise=0.2, seed=0):
     >>> X, T = spirals(30, classes=3); X.shape, T.shape
     ((30, 2), (30, 3))
     """
-    n = validate.positive_int("n", n, minimum=classes)
     classes = validate.positive_int("classes", classes, minimum=2)
+    n = validate.positive_int("n", n, minimum=classes)
     rng = np.random.default_rng(seed)
     label = np.arange(n) % classes
     radius = rng.uniform(0.05, 1.0, size=n)
@@ -123,9 +130,8 @@ def train_test_split(X, T, test_fraction=0.2, seed=0):
     >>> X, T = xor(); [a.shape[0] for a in train_test_split(X, T, 0.25)]
     [3, 3, 1, 1]
     """
-    X, T = np.asarray(X), np.asarray(T)
-    if X.shape[0] != T.shape[0]:
-        raise ValueError(f"T: expected {X.shape[0]} rows like X, got {T.shape[0]}")
+    X = np.asarray(X)
+    T = validate.same_rows("T", np.asarray(T), "X", X.shape[0])
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction: expected a number in (0, 1), got {test_fraction!r}")
     n_test = max(1, int(round(test_fraction * X.shape[0])))

@@ -8,6 +8,8 @@ found two ways, and both count how many edges they visit:
 - :meth:`Graph.reverse_accumulation`: start from ∂out/∂out = 1 and walk the nodes from the output
   back to the inputs, passing each node's derivative down each of its edges once (backprop).
 
+:func:`bpcourse.plots.draw_graph` draws a graph with these numbers on it.
+
 >>> g = Graph.from_source_001()
 >>> values = g.evaluate(a=2, b=1)
 >>> g.reverse_accumulation(values, "e")[0]["b"], g.path_sum(values, "e", "b")[0]
@@ -20,8 +22,6 @@ import numpy as np
 
 from .losses import SSE
 from .update import momentum_update
-
-OPS = ("input", "add", "mul")
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class Graph:
 
     # ---- building -------------------------------------------------------------------------
     def inputs(self, *names):
+        """Add an input node for each of ``names``."""
         for name in names:
             self._add_node(Node(name, "input"))
         return self
@@ -167,8 +168,6 @@ class Graph:
                     visits += 1
         return dict(sorted(grads.items())), visits
 
-
-    # ---- picture --------------------------------------------------------------------------
     def layers(self):
         """{node: depth}: inputs at 0, every other node one past its deepest parent.
 
@@ -180,56 +179,6 @@ class Graph:
             depth[node.name] = 1 + max((depth[p] for p in node.parents if isinstance(p, str)), default=-1)
         return depth
 
-    def draw(self, values=None, grads=None, *, ax=None, title="Computational graph"):
-        """The graph left to right, inputs first: each node shows its operation, its value and (given
-        ``grads``) ∂output/∂node, e.g. "∂e/∂a = 2"; each edge shows its local derivative (given ``values``).
-
-        >>> g = Graph.from_source_001(); v = g.evaluate(a=2, b=1)
-        >>> ax = g.draw(v, g.reverse_accumulation(v, "e")[0])
-        >>> sorted(t.get_text().splitlines()[-1] for t in ax.texts if "∂" in t.get_text())[:2]
-        ['∂e/∂a = 2', '∂e/∂b = 5']
-        """
-        from .plots import FONT, PALETTE, label
-        if ax is None:
-            import matplotlib.pyplot as plt
-            ax = plt.figure(figsize=(7.5, 4.2), layout="constrained").add_subplot()
-        depth = self.layers()
-        columns = {}
-        for name, d in depth.items():
-            columns.setdefault(d, []).append(name)
-        where = {name: (d, (len(col) - 1) / 2 - i) for d, col in columns.items() for i, name in enumerate(col)}
-        local = self.local_derivatives(values) if values is not None else {}
-        output = [n for n in self.nodes if not any(n in node.parents for node in self.nodes.values())][-1]
-        boxes = {}
-        for name, (x, y) in where.items():
-            node = self.nodes[name]
-            ops = {"add": " + ", "mul": " · "}
-            text = name if node.op == "input" else f"{name} = {ops[node.op].join(map(str, node.parents))}"
-            if values is not None:
-                text += f"\n= {values[name]:g}"
-            if grads is not None:
-                text += f"\n∂{output}/∂{name} = {grads[name]:g}"
-            boxes[name] = ax.text(x, y, text, ha="center", va="center", fontsize=FONT["text"], linespacing=1.3, zorder=2,
-                                  bbox={"boxstyle": "round,pad=0.4", "fc": "#F2F2F2", "ec": "black", "lw": 1.2})
-        for parent, child in self.edges():
-            (x0, y0), (x1, y1) = where[parent], where[child]
-            # drawn after the boxes and clipped at their edges, so the arrowheads show
-            ax.annotate("", (x1, y1), (x0, y0), zorder=3,
-                        arrowprops={"arrowstyle": "-|>", "color": "0.5", "lw": 1.5, "shrinkA": 1, "shrinkB": 1,
-                                    "mutation_scale": 16, "patchA": boxes[parent].get_bbox_patch(),
-                                    "patchB": boxes[child].get_bbox_patch()})
-            if (parent, child) in local:
-                ax.text(x0 + 0.45 * (x1 - x0), y0 + 0.45 * (y1 - y0), f"{local[(parent, child)]:g}", ha="center",
-                        va="center", color=PALETTE["blue"], fontsize=FONT["text"], zorder=4,
-                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": PALETTE["blue"], "lw": 0.8})
-        ax.set_xlim(-0.5, max(depth.values()) + 0.5)
-        half = max(len(col) for col in columns.values()) / 2
-        ax.set_ylim(-half - 0.1, half + 0.1)
-        ax.set_axis_off()
-        label(ax, title)
-        ax.grid(False)
-        return ax
-
 
 class Neuron:
     """A linear neuron with one weight: o = w·x. It keeps its input x from the forward pass, because
@@ -237,19 +186,23 @@ class Neuron:
 
     >>> n = Neuron(3.0); n.forward(2.0), n.backward(1.0), n.grad_w
     (6.0, 3.0, 2.0)
+    >>> n.update(lr=0.5); n.w
+    2.0
     """
 
     def __init__(self, w):
         self._w = np.array(float(w))
-        self._step = np.zeros(())
+        self._change = np.zeros(())  # Δw(t−1)
         self.input = None
         self.grad_w = None
 
     @property
     def w(self):
+        """The weight, as a float."""
         return float(self._w)
 
     def forward(self, x):
+        """Remember the input x and return o = w·x."""
         self.input = float(x)
         return self.w * self.input
 
@@ -260,11 +213,11 @@ class Neuron:
         self.grad_w = float(grad_o) * self.input
         return float(grad_o) * self.w
 
-    def fit(self, lr, momentum=0.0):
+    def update(self, lr, momentum=0.0):
         """Apply Δw(t) = −α·∂E/∂w + γ·Δw(t−1) (:func:`bpcourse.update.momentum_update`)."""
         if self.grad_w is None:
-            raise ValueError("fit: expected a backward pass first, got none")
-        momentum_update([self._w], [np.array(self.grad_w)], [self._step], lr, momentum)
+            raise ValueError("update: expected a backward pass first, got none")
+        momentum_update([self._w], [np.array(self.grad_w)], [self._change], lr, momentum)
 
     def __repr__(self):
         return f"Neuron(w={self.w:.6g})"
@@ -290,9 +243,11 @@ class NeuronChain:
 
     @property
     def weights(self):
+        """w_1 … w_n, first neuron first."""
         return [n.w for n in self.neurons]
 
     def forward(self, x):
+        """Pass x through every neuron; returns o = x·w_1·…·w_n."""
         for neuron in self.neurons:
             x = neuron.forward(x)
         return x
@@ -307,15 +262,16 @@ class NeuronChain:
         """∂E/∂w_i of the last backward pass, first neuron first."""
         return [n.grad_w for n in self.neurons]
 
-    def fit(self, lr, momentum=0.0):
+    def update(self, lr, momentum=0.0):
+        """Update every neuron's weight (:meth:`Neuron.update`)."""
         for neuron in self.neurons:
-            neuron.fit(lr, momentum)
+            neuron.update(lr, momentum)
 
     def train_step(self, x, t, lr, momentum=0.0):
         """Forward, backward, update; returns E before the update."""
         E, grad_o = squared_error(self.forward(x), t)
         self.backward(grad_o)
-        self.fit(lr, momentum)
+        self.update(lr, momentum)
         return E
 
 
@@ -336,19 +292,3 @@ def chain_error(weights, x, t):
     16.0
     """
     return (x * float(np.prod(weights)) - t) ** 2
-
-
-def numeric_gradient(fun, weights, eps=1e-6):
-    """Central finite differences (fun(w + ε) − fun(w − ε)) / 2ε for each weight in turn.
-
-    >>> [round(g, 6) for g in numeric_gradient(lambda w: w[0] ** 2 * w[1], [3.0, 2.0])]
-    [12.0, 9.0]
-    """
-    weights = [float(w) for w in weights]
-    grads = []
-    for i in range(len(weights)):
-        up, down = list(weights), list(weights)
-        up[i] += eps
-        down[i] -= eps
-        grads.append((fun(up) - fun(down)) / (2 * eps))
-    return grads

@@ -5,20 +5,22 @@ import numpy as np
 INITS = ("auto", "uniform", "xavier", "he")
 
 
-def init_weight(rng, fan_in, fan_out, scheme, activation_name, scale=0.5):
-    """One (fan_in, fan_out) weight matrix.
+def init_weight(rng, fan_in, fan_out, scheme, activation, scale=0.5):
+    """One (fan_in, fan_out) weight matrix for the weights into a layer of ``activation``.
 
     - ``uniform``: U(−scale, scale);
     - ``xavier`` (Glorot): U(−r, r) with r = √(6 / (fan_in + fan_out)), keeps the variance of
       sigmoid/tanh layers steady;
     - ``he``: N(0, 2 / fan_in), keeps the variance of ReLU layers steady;
-    - ``auto``: ``he`` before a ReLU, ``xavier`` otherwise.
+    - ``auto``: the activation's own, ``activation.init`` (``he`` for a ReLU, ``xavier`` otherwise).
 
-    >>> init_weight(np.random.default_rng(0), 3, 2, "xavier", "sigmoid").shape
-    (3, 2)
+    >>> from bpcourse.activations import ReLU
+    >>> W = init_weight(np.random.default_rng(0), 400, 300, "auto", ReLU())
+    >>> W.shape, round(float(W.std()) ** 2 * 400, 1)
+    ((400, 300), 2.0)
     """
     if scheme == "auto":
-        scheme = "he" if activation_name == "relu" else "xavier"
+        scheme = activation.init
     if scheme == "uniform":
         return rng.uniform(-scale, scale, size=(fan_in, fan_out))
     if scheme == "xavier":

@@ -26,6 +26,7 @@ True
 """
 import numpy as np
 
+from . import validate
 from .backend import to_numpy
 from .nn import Network
 
@@ -36,9 +37,7 @@ def _checked(net, X, T=None):
         raise TypeError(f"net: expected a bpcourse.nn.Network, got {type(net).__name__}")
     X = to_numpy(net.as_array("X", X, net.sizes[0]))
     if T is not None:
-        T = to_numpy(net.as_array("T", T, net.sizes[-1]))
-        if T.shape[0] != X.shape[0]:
-            raise ValueError(f"T: expected {X.shape[0]} rows like X, got {T.shape[0]}")
+        T = validate.same_rows("T", to_numpy(net.as_array("T", T, net.sizes[-1])), "X", X.shape[0])
     weights = [to_numpy(W).tolist() for W in net.weights]
     biases = None if net.biases is None else [np.broadcast_to(to_numpy(b), (n,)).tolist()  # a shared bias serves every neuron
                                               for b, n in zip(net.biases, net.sizes[1:])]
@@ -46,18 +45,19 @@ def _checked(net, X, T=None):
 
 
 def _forward_sample(net, weights, biases, x):
-    """z and o of every layer for one sample x (a list): ``nets[l]``, ``outs[l + 1]``; ``outs[0]`` is x."""
-    nets, outs = [], [x]
+    """z and o of every layer for one sample x (a list), as in :class:`~bpcourse.nn.Forward`:
+    ``z[l]`` and ``o[l + 1]`` are layer l + 1's; ``o[0]`` is x."""
+    z, o = [], [x]
     for l, (W, f) in enumerate(zip(weights, net.activations)):
-        inputs, z = outs[-1], []
+        z_l = []
         for k in range(len(W[0])):
             z_k = biases[l][k] if biases is not None else 0.0
-            for j, o_j in enumerate(inputs):
+            for j, o_j in enumerate(o[-1]):
                 z_k += o_j * W[j][k]
-            z.append(z_k)
-        nets.append(z)
-        outs.append(f.forward(np.array([z]))[0].tolist())
-    return nets, outs
+            z_l.append(z_k)
+        z.append(z_l)
+        o.append(f.forward(np.array([z_l]))[0].tolist())
+    return z, o
 
 
 def loop_forward(net, X):
@@ -84,17 +84,18 @@ def loop_gradients(net, X, T):
     grads_W = [[[0.0] * len(W[0]) for _ in W] for W in weights]
     grads_b = [[0.0] * len(W[0]) for W in weights]
     for x, t in zip(X, T):
-        nets, outs = _forward_sample(net, weights, biases, x.tolist())
-        delta = (net.loss_function.output_delta(net.activations[-1], np.array([nets[-1]]), np.array([outs[-1]]),
+        z, o = _forward_sample(net, weights, biases, x.tolist())
+        # BP1: the loss's own δ_k of the output layer, with the 1/n of the mean
+        delta = (net.loss_function.output_delta(net.activations[-1], np.array([z[-1]]), np.array([o[-1]]),
                                                 t[None, :])[0] / n).tolist()
         for l in reversed(range(len(weights))):
-            for j, o_j in enumerate(outs[l]):
+            for j, o_j in enumerate(o[l]):                    # BP4: ∂E/∂w_jk += o_j·δ_k
                 for k, delta_k in enumerate(delta):
                     grads_W[l][j][k] += o_j * delta_k
-            for k, delta_k in enumerate(delta):
+            for k, delta_k in enumerate(delta):               # BP3: ∂E/∂b_k += δ_k
                 grads_b[l][k] += delta_k
-            if l > 0:
-                f_prime = net.activations[l - 1].derivative(np.array(nets[l - 1]), np.array(outs[l])).tolist()
+            if l > 0:                                         # BP2: δ_j = (Σ_k δ_k·w_jk)·f′(z_j)
+                f_prime = net.activations[l - 1].derivative(np.array(z[l - 1]), np.array(o[l])).tolist()
                 back = []
                 for j, w_j in enumerate(weights[l]):
                     total = 0.0

@@ -1,5 +1,6 @@
-"""Loss functions. Each gives the per-sample loss (summed over outputs unless its name says mean)
-and its gradient with respect to the network output ``o`` for targets ``t``.
+"""Loss functions. Each gives the per-sample loss (summed over outputs unless its name says mean),
+its gradient with respect to the network output ``o`` for targets ``t``, and the same loss as a
+SymPy formula for the derivations.
 
 ``Network.loss`` is the mean of the per-sample loss over the samples, so for one sample it is
 exactly the textbook E. The network asks for its loss through :meth:`Loss.output_loss`, which
@@ -11,7 +12,7 @@ from .backend import array_module, row_sums
 from .validate import named
 
 
-def _log(x):
+def _clipped_log(x):
     """log x with x clipped at the smallest positive float, so a probability given as exactly 0
     gives a large finite loss instead of −inf (the network itself never takes this log: see
     :meth:`Loss.output_loss`)."""
@@ -31,7 +32,8 @@ def softplus(x):
 
 
 class Loss:
-    """Base class: ``per_sample(o, t)`` has shape (n,), ``gradient(o, t)`` is ∂(per-sample)/∂o."""
+    """Base class: ``per_sample(o, t)`` has shape (n,), ``gradient(o, t)`` is ∂(per-sample)/∂o,
+    ``formula(o, t, sym)`` is the per-sample loss as a SymPy formula."""
 
     name = ""
 
@@ -39,6 +41,17 @@ class Loss:
         raise NotImplementedError
 
     def gradient(self, o, t):
+        raise NotImplementedError
+
+    def formula(self, o, t, sym):
+        """E(o, t) of one sample as a SymPy formula in its outputs ``o`` and targets ``t`` (lists of
+        symbols), written with the names of ``sym`` (SymPy's log, Abs, …, handed in by
+        :mod:`bpcourse.symbolic` so that this module needs NumPy only).
+
+        >>> from bpcourse.symbolic import FORMULA_NAMESPACE as sym
+        >>> MSE().formula(sym.symbols("o1 o2"), sym.symbols("t1 t2"), sym)
+        (-o1 + t1)**2/2 + (-o2 + t2)**2/2
+        """
         raise NotImplementedError
 
     def value(self, o, t):
@@ -78,6 +91,9 @@ class HalfSSE(Loss):
     def gradient(self, o, t):
         return o - t
 
+    def formula(self, o, t, sym):
+        return sum((tk - ok) ** 2 for ok, tk in zip(o, t)) / 2
+
 
 class SSE(Loss):
     """E = Σ_k (t_k − o_k)²; ∂E/∂o = 2·(o − t).
@@ -94,6 +110,9 @@ class SSE(Loss):
 
     def gradient(self, o, t):
         return 2.0 * (o - t)
+
+    def formula(self, o, t, sym):
+        return sum((tk - ok) ** 2 for ok, tk in zip(o, t))
 
 
 class MSE(Loss):
@@ -112,6 +131,9 @@ class MSE(Loss):
     def gradient(self, o, t):
         return 2.0 * (o - t) / o.shape[1]
 
+    def formula(self, o, t, sym):
+        return sum((tk - ok) ** 2 for ok, tk in zip(o, t)) / len(o)
+
 
 class MAE(Loss):
     """E = (1/K)·Σ_k |t_k − o_k|; ∂E/∂o = sign(o − t)/K (0 at the kink).
@@ -129,6 +151,9 @@ class MAE(Loss):
     def gradient(self, o, t):
         return array_module(o).sign(o - t) / o.shape[1]
 
+    def formula(self, o, t, sym):
+        return sum(sym.Abs(tk - ok) for ok, tk in zip(o, t)) / len(o)
+
 
 class BinaryCrossEntropy(Loss):
     """E = −Σ_k [t_k·log o_k + (1 − t_k)·log(1 − o_k)]; ∂E/∂o = (o − t) / (o·(1 − o)).
@@ -144,10 +169,13 @@ class BinaryCrossEntropy(Loss):
     name = "binary_cross_entropy"
 
     def per_sample(self, o, t):
-        return -(t * _log(o) + (1.0 - t) * _log(1.0 - o)).sum(axis=1)
+        return -(t * _clipped_log(o) + (1.0 - t) * _clipped_log(1.0 - o)).sum(axis=1)
 
     def gradient(self, o, t):
         return (o - t) / (o * (1.0 - o))
+
+    def formula(self, o, t, sym):
+        return -sum(tk * sym.log(ok) + (1 - tk) * sym.log(1 - ok) for ok, tk in zip(o, t))
 
     def output_delta(self, activation, z, o, t):
         return activation.slope * (o - t)
@@ -177,10 +205,13 @@ class CrossEntropy(Loss):
     name = "cross_entropy"
 
     def per_sample(self, o, t):
-        return -(t * _log(o)).sum(axis=1)
+        return -(t * _clipped_log(o)).sum(axis=1)
 
     def gradient(self, o, t):
         return -t / o
+
+    def formula(self, o, t, sym):
+        return -sum(tk * sym.log(ok) for ok, tk in zip(o, t))
 
     def output_delta(self, activation, z, o, t):
         delta = o * row_sums(t)

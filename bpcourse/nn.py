@@ -1,17 +1,19 @@
 """The numeric trainer: one forward pass, one backward pass, one update rule.
 
-Course notation (notebook 00, NOTATION.md): layer l has weights W_l of shape (fan_in, fan_out) and
-biases b_l; for a batch of inputs o_0 = X (one row per sample)
+Course notation (notebook 00, NOTATION.md; the four equations as notebook 05 names them): layer l
+has weights W_l of shape (fan_in, fan_out) and biases b_l; for a batch of inputs o_0 = X (one row
+per sample)
 
-    z_l = o_{l−1}·W_l + b_l          net input                     (forward pass)
-    o_l = f_l(z_l)                   output
-    δ_L = ∂E/∂o_L ⊙ f_L'(z_L)        delta of the output layer      (backward pass: BP1)
-    δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f_l'(z_l)   delta of a hidden layer  (BP2)
-    ∂E/∂b_l = Σ_samples δ_l          (BP3; with shared biases also summed over the layer's neurons)
-    ∂E/∂W_l = o_{l−1}ᵀ·δ_l           (BP4)
-    Δw(t) = −α·∂E/∂w + γ·Δw(t−1),  w ← w + Δw                       (update)
+    z_l = o_{l−1}·W_l + b_l                   net input                      (forward pass)
+    o_l = f_l(z_l)                            output
+    δ_L = ∂E/∂o_L ⊙ f_L′(z_L)                 delta of the output layer      (BP1)
+    δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f_l′(z_l)      delta of a hidden layer        (BP2)
+    ∂E/∂b_l = Σ_samples δ_l                   (BP3; shared biases also sum over the layer's neurons)
+    ∂E/∂W_l = o_{l−1}ᵀ·δ_l                    (BP4)
+    Δw(t) = −α·∂E/∂w + γ·Δw(t−1),  w ← w + Δw                                (update)
 
-where E is the mean over the samples of the per-sample loss.
+where E is the mean over the samples of the per-sample loss. In code the lists of layers start at
+0: ``weights[0]`` is W_1, ``z[0]`` is z_1, ``delta[0]`` is δ_1, and ``o[0]`` is o_0 = X.
 
 Momentum state, Δw(t−1): :meth:`Network.step` and :meth:`Network.update` keep it from one call
 to the next; :meth:`Network.train` starts from Δw(t−1) = 0 unless ``resume=True``; restoring the
@@ -24,9 +26,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import validate
+from . import training, validate
 from .activations import get_activation
 from .backend import backend_name, column_sums, get_backend, to_numpy
+from .gradcheck import numeric_gradient, relative_error
 from .initializers import init_weight
 from .losses import get_loss
 from .update import momentum_update
@@ -86,6 +89,11 @@ def _float_numpy(a):
     return None if a is None else np.asarray(to_numpy(a), dtype=float)
 
 
+def _copies(arrays):
+    """A copy of each array of a list (None stays None)."""
+    return None if arrays is None else [a.copy() for a in arrays]
+
+
 class Forward(NamedTuple):
     """The forward pass: ``z[l]`` is the net input of layer l + 1, ``o[l]`` the output of layer l
     (``o[0]`` is X, ``o[-1]`` the network output); ``log_sum`` is log Σ_j e^(z_j) per row of a
@@ -103,17 +111,6 @@ class Backward(NamedTuple):
     delta: list
     grad_W: list
     grad_b: list
-
-
-def check_sizes(sizes):
-    """``sizes`` as a list of at least two positive layer widths, inputs first.
-
-    >>> check_sizes((2, 3, 1))
-    [2, 3, 1]
-    """
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
-        raise ValueError(f"sizes: expected a list of at least 2 layer widths, got {sizes!r}")
-    return [validate.positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
 
 
 def check_activations(activation, sizes):
@@ -163,99 +160,38 @@ class Network:
     def __init__(self, sizes, activation="sigmoid", loss="half_sse", *, weights=None, biases=None,
                  bias=None, seed=None, backend=None, dtype="float64", init="auto", init_scale=0.5,
                  learn_biases=True, shared_biases=False):
-        self.sizes = check_sizes(sizes)
+        self.sizes = validate.layer_sizes(sizes)
         self.activations = check_activations(activation, self.sizes)
         self.loss_function = get_loss(loss)
         self.loss_function.check_output(self.activations[-1], self.sizes[-1])
         self.backend = backend_name(backend)
         self.xp = get_backend(self.backend)
-        self.dtype = self._check_dtype(dtype)
+        self.dtype = validate.float_dtype(dtype)
         self.learn_biases = bool(learn_biases)
         self.shared_biases = bool(shared_biases)
-        self.seed = _drawn_seed() if seed is None else validate.positive_int("seed", seed, minimum=0)
-        has_biases = self._check_bias_arguments(bias, weights is not None, biases is not None)
+        self.seed = _drawn_seed() if seed is None else validate.non_negative_int("seed", seed)
+        has_biases = validate.has_biases(bias, weights is not None, biases is not None, self.shared_biases)
         if weights is None:
             weights = self._initial_weights(init, init_scale)
             biases = [np.zeros(n) for n in self.sizes[1:]] if biases is None else biases
-        self.weights = self._check_weights(weights)
-        self.biases = self._check_biases(biases) if has_biases else None
+        self.weights = validate.weight_matrices(weights, self.sizes, self.dtype, self.xp)
+        self.biases = validate.bias_vectors(biases, self.sizes, self.dtype, self.shared_biases, self.xp) if has_biases else None
         self.history = None
         self._shuffle_rng = np.random.default_rng(self.seed)
         self._change_W = self._change_b = None
 
-    # ---- construction checks -------------------------------------------------------------
-    @staticmethod
-    def _check_dtype(dtype):
-        try:
-            chosen = np.dtype(dtype)
-        except TypeError:
-            chosen = None
-        if chosen not in (np.float32, np.float64):
-            raise ValueError(f"dtype: expected 'float64' or 'float32', got {dtype!r}")
-        return chosen
-
-    def _check_bias_arguments(self, bias, weights_given, biases_given):
-        """Whether the net has biases; ``bias``, ``biases``, ``weights``, ``shared_biases`` that contradict each other raise."""
-        if bias is not None and not isinstance(bias, bool):
-            raise ValueError(f"bias: expected True, False or None, got {bias!r}")
-        if bias is False and biases_given:
-            raise ValueError("bias=False contradicts the biases= given; leave out biases= for a net without biases")
-        if bias is True and weights_given and not biases_given:
-            raise ValueError("bias=True: expected biases= next to the weights= given (e.g. biases=[0] * layers), got none")
-        has_biases = biases_given or (bias is not False and not weights_given)
-        if self.shared_biases and not has_biases:
-            raise ValueError("shared_biases=True: expected a net with biases, got none (give biases= or leave bias=True)")
-        return has_biases
-
     def _initial_weights(self, init, scale):
         rng = np.random.default_rng(self.seed)
-        return [init_weight(rng, m, n, init, act.name, scale)
+        return [init_weight(rng, m, n, init, act, scale)
                 for m, n, act in zip(self.sizes, self.sizes[1:], self.activations)]
 
-    def _check_weights(self, weights):
-        if len(weights) != len(self.sizes) - 1:
-            raise ValueError(f"weights: expected {len(self.sizes) - 1} matrices for sizes {self.sizes}, got {len(weights)}")
-        checked = []
-        for i, (W, m, n) in enumerate(zip(weights, self.sizes, self.sizes[1:])):
-            W = np.asarray(to_numpy(W), dtype=self.dtype)
-            if W.shape != (m, n):
-                raise ValueError(f"weights[{i}]: expected shape ({m}, {n}) (fan_in, fan_out), got {W.shape}")
-            if not np.isfinite(W).all():
-                raise ValueError(f"weights[{i}]: expected finite values, got {int((~np.isfinite(W)).sum())} NaN or infinite")
-            checked.append(self.xp.array(W))
-        return checked
-
-    def _check_biases(self, biases):
-        if len(biases) != len(self.sizes) - 1:
-            raise ValueError(f"biases: expected {len(self.sizes) - 1} vectors for sizes {self.sizes}, got {len(biases)}")
-        return [self.xp.array(self._check_bias(i, b, n)) for i, (b, n) in enumerate(zip(biases, self.sizes[1:]))]
-
-    def _check_bias(self, i, b, n):
-        b = np.asarray(to_numpy(b), dtype=self.dtype)
-        if not np.isfinite(b).all():
-            raise ValueError(f"biases[{i}]: expected finite values, got {b.tolist()}")
-        if self.shared_biases:
-            if b.ndim > 1 or b.size not in (1, n) or (b != b.flat[0]).any():
-                raise ValueError(f"biases[{i}]: shared_biases=True keeps one bias per layer; expected a number (or {n} "
-                                 f"equal ones), got {b.tolist()}; for one bias per neuron use shared_biases=False")
-            return b.ravel()[:1]
-        if b.ndim == 0:
-            b = np.full(n, b)  # b already has the net's dtype
-        if b.shape != (n,):
-            raise ValueError(f"biases[{i}]: expected shape ({n},) or a scalar, got {b.shape}")
-        return b
-
     def as_array(self, name, value, columns):
-        """``value`` checked (2-D, ``columns`` wide, finite) and moved to this net's backend."""
-        return validate.finite_matrix(name, value, columns, self.dtype, self.xp)
+        """``value`` checked (2-D, ``columns`` wide, finite) and moved to this net's backend.
 
-    def _batch(self, name, value, columns):
-        """``value`` unchanged when it is already a 2-D array of this net's backend and dtype and
-        ``columns`` wide (as :meth:`data` returns it): the passes check no values, so training
-        reads nothing back from the device per batch. Anything else goes through :meth:`as_array`."""
-        if isinstance(value, self.xp.ndarray) and value.dtype == self.dtype and value.ndim == 2 and value.shape[1] == columns:
-            return value
-        return self.as_array(name, value, columns)
+        >>> Network([2, 1], seed=0).as_array("X", [0.5, 1.0], 2).tolist()
+        [[0.5, 1.0]]
+        """
+        return validate.finite_matrix(name, value, columns, self.dtype, self.xp)
 
     def data(self, X, T, prefix=""):
         """(X, T) checked: as :meth:`as_array`, X ``sizes[0]`` and T ``sizes[-1]`` wide, as many rows.
@@ -264,9 +200,7 @@ class Network:
         [(1, 2), (1, 1)]
         """
         X, T = self.as_array(prefix + "X", X, self.sizes[0]), self.as_array(prefix + "T", T, self.sizes[-1])
-        if T.shape[0] != X.shape[0]:
-            raise ValueError(f"{prefix}T: expected {X.shape[0]} rows like {prefix}X, got {T.shape[0]}")
-        return X, T
+        return X, validate.same_rows(prefix + "T", T, prefix + "X", X.shape[0])
 
     # ---- the three parts of backpropagation -------------------------------------------------
     def forward_pass(self, X):
@@ -277,90 +211,73 @@ class Network:
         >>> fwd.z[0].tolist(), fwd.o[-1].tolist()
         ([[7.0]], [[7.0]])
         """
-        z, o = [], [self._batch("X", X, self.sizes[0])]
-        for l, (W, f) in enumerate(zip(self.weights, self.activations)):
-            z_l = o[-1] @ W
-            if self.biases is not None:
-                z_l += self.biases[l]
+        z, o = [], [validate.batch("X", X, self.sizes[0], self.dtype, self.xp)]
+        for W, b, f in zip(self.weights, self._per_layer(self.biases), self.activations):
+            z_l = o[-1] @ W                              # z_l = o_{l−1}·W_l + b_l
+            if b is not None:
+                z_l += b
+            o_l, log_sum = f.forward_with_log_sum(z_l)   # o_l = f_l(z_l)
             z.append(z_l)
-            o_l, log_sum = f.forward_with_log_sum(z_l)
             o.append(o_l)
         return Forward(z, o, log_sum)
 
     def backward(self, forward, T):
-        """The backward pass through a :meth:`forward_pass`, the four equations: δ_L (BP1),
-        δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f'(z_l) (BP2), ∂E/∂b_l = Σ δ_l (BP3), ∂E/∂W_l = o_{l−1}ᵀ·δ_l (BP4),
-        with E the mean loss over the n samples, for the targets T of the same batch. Returns a :class:`Backward`.
+        """The backward pass through a :meth:`forward_pass` for the targets T of the same batch, by
+        the four equations BP1–BP4 with E the mean loss over the n samples. Returns a :class:`Backward`.
 
         >>> net = Network([1, 1], "identity", weights=[[[2.0]]], biases=[0.0])
         >>> back = net.backward(net.forward_pass([[1.0]]), [[0.0]])
         >>> back.delta[0].tolist(), back.grad_W[0].tolist(), back.grad_b[0].tolist()
         ([[2.0]], [[2.0]], [2.0])
         """
-        z, o = forward.z, forward.o
-        T = self._batch("T", T, self.sizes[-1])
-        if T.shape[0] != o[0].shape[0]:
-            raise ValueError(f"T: expected {o[0].shape[0]} rows like the forward pass's X, got {T.shape[0]}")
-        delta = self.loss_function.output_delta(self.activations[-1], z[-1], o[-1], T) / T.shape[0]
-        last = len(self.weights) - 1
-        deltas, grads_W, grads_b = [None] * (last + 1), [None] * (last + 1), [None] * (last + 1)
-        for l in range(last, -1, -1):
-            if l < last:
-                delta = self.activations[l].backward(z[l], o[l + 1], delta @ self.weights[l + 1].T)
-            deltas[l], grads_W[l] = delta, o[l].T @ delta
-            if self.biases is not None:
-                grads_b[l] = column_sums(delta) if not self.shared_biases else column_sums(delta).sum(keepdims=True)
-        return Backward(deltas, grads_W, None if self.biases is None else grads_b)
+        z, o, T = forward.z, forward.o, self._targets(T, forward)
+        delta = [None] * len(self.weights)
+        # BP1: δ_L = ∂E/∂o_L ⊙ f_L′(z_L) (the loss's shortcut for a softmax or sigmoid with its cross-entropy), 1/n for the mean
+        delta[-1] = self.loss_function.output_delta(self.activations[-1], z[-1], o[-1], T) / T.shape[0]
+        for l in reversed(range(len(self.weights) - 1)):
+            delta[l] = self.activations[l].backward(z[l], o[l + 1], delta[l + 1] @ self.weights[l + 1].T)  # BP2
+        grad_b = None if self.biases is None else [self._bias_gradient(d) for d in delta]                  # BP3
+        grad_W = [o_prev.T @ d for o_prev, d in zip(o, delta)]                                              # BP4
+        return Backward(delta, grad_W, grad_b)
+
+    def _targets(self, T, forward):
+        """T checked as the targets of the batch that went through ``forward``."""
+        T = validate.batch("T", T, self.sizes[-1], self.dtype, self.xp)
+        return validate.same_rows("T", T, "the forward pass's X", forward.o[0].shape[0])
+
+    def _bias_gradient(self, delta):
+        """BP3, ∂E/∂b = Σ_samples δ; a shared bias also sums over the layer's neurons."""
+        grad_b = column_sums(delta)
+        return grad_b.sum(keepdims=True) if self.shared_biases else grad_b
 
     def update(self, grad_W, grad_b, lr=0.1, momentum=0.0):
         """The update Δw(t) = −α·∂E/∂w + γ·Δw(t−1), w ← w + Δw, of every weight (and bias, unless
-        ``learn_biases`` is False), in place. Δw(t−1) is what the previous update applied (0 at
-        first). Returns the changes applied, (Δw per layer, Δb per layer or None): the net's own
-        Δw(t−1) for the next update, so copy them to keep them.
+        ``learn_biases`` is False), in place; returns None. Δw(t−1) is what the previous update
+        applied (0 at first); :meth:`step` reports the changes in its trace.
 
         >>> net = Network([1, 1], "identity", weights=[[[2.0]]])
-        >>> [dW.tolist() for dW in net.update([[[2.0]]], None, lr=0.25)[0]], net.weights[0].tolist()
-        ([[[-0.5]]], [[1.5]])
+        >>> net.update([[[2.0]]], None, lr=0.25); net.weights[0].tolist()
+        [[1.5]]
         """
         lr, momentum = validate.learning_rate(lr), validate.momentum(momentum)
+        biases = self.biases if self.learn_biases else None    # the biases this update changes
+        grads = validate.gradients(grad_W, grad_b, self.weights, biases, self.xp)
         if self._change_W is None:
             self._change_W = [self.xp.zeros_like(W) for W in self.weights]
-        if self.biases is None or not self.learn_biases:
+        if biases is None:
             self._change_b = None
-            params, grads, changes = self.weights, self._gradients(grad_W, None), self._change_W
-        elif grad_b is None:
-            raise ValueError("grad_b: expected ∂E/∂b per layer for this net's biases, got None; "
-                             "pass backward(...).grad_b, or set learn_biases=False to keep the biases fixed")
-        else:
-            if self._change_b is None:
-                self._change_b = [self.xp.zeros_like(b) for b in self.biases]
-            params, grads = self.weights + self.biases, self._gradients(grad_W, grad_b)
-            changes = self._change_W + self._change_b
-        momentum_update(params, grads, changes, lr, momentum)
-        return self._change_W, self._change_b
-
-    def _gradients(self, grad_W, grad_b):
-        """∂E/∂W per layer, then ∂E/∂b per layer unless ``grad_b`` is None, as one list of backend
-        arrays, each of the shape of its parameter array."""
-        grads, params = list(grad_W), self.weights
-        if grad_b is not None:
-            grads, params = grads + list(grad_b), params + self.biases
-        for i, (g, p) in enumerate(zip(grads, params)):
-            if type(g) is not type(p):
-                grads[i] = g = self.xp.asarray(g)
-            if g.shape != p.shape:
-                break
-        else:
-            if len(grads) == len(params):
-                return grads
-        for name, given, expected in (("grad_W", grad_W, self.weights), ("grad_b", grad_b, self.biases)):
-            shapes = [self.xp.asarray(g).shape for g in given]  # grad_b is None only where grad_W is at fault
-            if shapes != [p.shape for p in expected]:
-                raise ValueError(f"{name}: expected one gradient per layer, of shapes {[p.shape for p in expected]}, "
-                                 f"got {shapes}")
+        elif self._change_b is None:
+            self._change_b = [self.xp.zeros_like(b) for b in biases]
+        momentum_update(self.weights + (biases or []), grads, self._change_W + (self._change_b or []), lr, momentum)
 
     def reset_momentum(self):
-        """Forget Δw(t−1): the next update starts without a momentum term."""
+        """Forget Δw(t−1): the next update starts without a momentum term.
+
+        >>> net = Network([1, 1], "identity", weights=[[[2.0]]])
+        >>> _ = net.step([[1.0]], [[0.0]], momentum=0.9); net.reset_momentum()
+        >>> net.step([[1.0]], [[0.0]], lr=0.5, momentum=0.9).layers[0].change_W.tolist()  # −α·∂E/∂w alone
+        [[-0.9]]
+        """
         self._change_W = self._change_b = None
 
     # ---- public API ----------------------------------------------------------------------
@@ -373,7 +290,11 @@ class Network:
         return self.forward_pass(self.as_array("X", X, self.sizes[0])).o[-1]
 
     def predict(self, X):
-        """``forward`` as a NumPy array, whatever the backend."""
+        """``forward`` as a NumPy array, whatever the backend.
+
+        >>> type(Network([2, 1], seed=0).predict([[0.0, 1.0]])).__name__
+        'ndarray'
+        """
         return to_numpy(self.forward(X))
 
     def sample_losses(self, forward, T):
@@ -384,8 +305,8 @@ class Network:
         >>> net.sample_losses(net.forward_pass([[1.0]]), [[0.0, 1.0]]).tolist()
         [2000.0]
         """
-        return self.loss_function.output_loss(self.activations[-1], forward.z[-1], forward.o[-1],
-                                              self._batch("T", T, self.sizes[-1]), forward.log_sum)
+        T = self._targets(T, forward)
+        return self.loss_function.output_loss(self.activations[-1], forward.z[-1], forward.o[-1], T, forward.log_sum)
 
     def loss(self, X, T):
         """E: the mean over samples of the per-sample loss.
@@ -418,33 +339,23 @@ class Network:
         """
         X, T = self.data(X, T)
         lr, momentum = validate.learning_rate(lr), validate.momentum(momentum)
-        before = [(W.copy(), None if self.biases is None else self.biases[l].copy()) for l, W in enumerate(self.weights)]
+        W, b = _copies(self.weights), self._per_layer(_copies(self.biases))
         fwd = self.forward_pass(X)
         loss = float(self.sample_losses(fwd, T).mean())
         back = self.backward(fwd, T)
-        change_W, change_b = self.update(back.grad_W, back.grad_b, lr, momentum)
-        grads_b = back.grad_b or [None] * len(self.weights)
-        layers = [LayerTrace(W=W, b=b, z=fwd.z[l], o=fwd.o[l + 1], delta=back.delta[l],
-                             grad_W=back.grad_W[l], grad_b=grads_b[l], change_W=change_W[l].copy(),
-                             change_b=None if change_b is None else change_b[l].copy(),
-                             new_W=self.weights[l].copy(), new_b=None if self.biases is None else self.biases[l].copy())
-                  for l, (W, b) in enumerate(before)]
+        self.update(back.grad_W, back.grad_b, lr, momentum)
+        grad_b, change_b, new_b = (self._per_layer(a) for a in (back.grad_b, _copies(self._change_b), _copies(self.biases)))
+        layers = [LayerTrace(W=W[l], b=b[l], z=fwd.z[l], o=fwd.o[l + 1], delta=back.delta[l], grad_W=back.grad_W[l],
+                             grad_b=grad_b[l], change_W=self._change_W[l].copy(), change_b=change_b[l],
+                             new_W=self.weights[l].copy(), new_b=new_b[l])
+                  for l in range(len(self.weights))]
         return StepTrace(X=X, T=T, lr=lr, momentum=momentum, loss=loss, loss_after=self.loss(X, T), layers=layers)
 
-    def train(self, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=True, seed=None,
-              validation=None, progress=True, patience=None, callback=None, resume=False):
-        """Mini-batch gradient descent with momentum; see :func:`bpcourse.training.train`.
+    def _per_layer(self, arrays):
+        """``arrays``, or one None per layer in place of None (a net without biases)."""
+        return [None] * len(self.weights) if arrays is None else arrays
 
-        >>> from bpcourse.datasets import xor
-        >>> net = Network([2, 4, 1], seed=0)
-        >>> history = net.train(*xor(), lr=2.0, momentum=0.9, epochs=5, batch_size=None, progress=False)
-        >>> len(history.loss)
-        5
-        """
-        from .training import train
-        return train(self, X, T, lr=lr, momentum=momentum, epochs=epochs, batch_size=batch_size,
-                     shuffle=shuffle, seed=seed, validation=validation, progress=progress,
-                     patience=patience, callback=callback, resume=resume)
+    train = training.train  # net.train(X, T, ...) is training.train(net, X, T, ...)
 
     def permutation(self, n):
         """A shuffled order of n samples from this net's shuffling stream; consecutive calls continue it.
@@ -462,7 +373,7 @@ class Network:
         >>> net.restart_shuffling(3); net.permutation(5).tolist() == first.tolist()
         True
         """
-        self._shuffle_rng = np.random.default_rng(validate.positive_int("seed", seed, minimum=0))
+        self._shuffle_rng = np.random.default_rng(validate.non_negative_int("seed", seed))
 
     def copy(self):
         """An independent copy: same layers, activations, loss and backend; copied parameters,
@@ -473,10 +384,8 @@ class Network:
         True
         """
         clone = copy.copy(self)
-        clone.weights = [W.copy() for W in self.weights]
-        clone.biases = None if self.biases is None else [b.copy() for b in self.biases]
-        clone._change_W = None if self._change_W is None else [v.copy() for v in self._change_W]
-        clone._change_b = None if self._change_b is None else [v.copy() for v in self._change_b]
+        clone.weights, clone.biases = _copies(self.weights), _copies(self.biases)
+        clone._change_W, clone._change_b = _copies(self._change_W), _copies(self._change_b)
         clone._shuffle_rng = copy.deepcopy(self._shuffle_rng)
         clone.history = None
         return clone
@@ -488,14 +397,18 @@ class Network:
         dtype('float64')
         """
         clone = self.copy()
-        clone.dtype = self._check_dtype(dtype)
+        clone.dtype = validate.float_dtype(dtype)
         clone.weights, clone.biases, clone._change_W, clone._change_b = (
             None if arrays is None else [a.astype(clone.dtype) for a in arrays]
             for arrays in (clone.weights, clone.biases, clone._change_W, clone._change_b))
         return clone
 
     def parameters(self):
-        """All parameter arrays in order: weights, then biases (if any)."""
+        """All parameter arrays in order: weights, then biases (if any).
+
+        >>> [p.shape for p in Network([2, 3, 1], seed=0).parameters()]
+        [(2, 3), (3, 1), (3,), (1,)]
+        """
         return list(self.weights) + (list(self.biases) if self.biases is not None else [])
 
     def __repr__(self):
@@ -506,8 +419,8 @@ class Network:
 
 
 def gradient_check(net, X, T, eps=1e-5, floor=1e-6):
-    """Max relative error |g − ĝ| / max(|g|, |ĝ|, floor) between backprop's gradient g and the
-    central finite difference ĝ = (E(w + ε) − E(w − ε)) / 2ε, over every weight and bias.
+    """The largest relative error |g − ĝ| / max(|g|, |ĝ|, floor) between backprop's gradient g and
+    the central finite difference ĝ (:mod:`bpcourse.gradcheck`), over every weight and bias.
     ``floor`` keeps gradients that are zero up to rounding from dividing by ~0. A float32 net is
     checked on a float64 copy (:meth:`Network.astype`): in float32 the rounding of E swamps the
     finite difference. 1e-6 or less means backprop is right; NaN means a gradient is NaN.
@@ -518,16 +431,6 @@ def gradient_check(net, X, T, eps=1e-5, floor=1e-6):
     net = net.astype("float64")
     X, T = net.data(X, T)
     grads_W, grads_b = net.gradients(X, T)
-    analytic = list(grads_W) + (list(grads_b) if grads_b is not None else [])
-    errors = []
-    for p, g in zip(net.parameters(), analytic):
-        for i in np.ndindex(p.shape):
-            saved = float(p[i])
-            p[i] = saved + eps
-            up = net.loss(X, T)
-            p[i] = saved - eps
-            down = net.loss(X, T)
-            p[i] = saved
-            numeric, exact = (up - down) / (2 * eps), float(g[i])
-            errors.append(abs(numeric - exact) / max(abs(numeric), abs(exact), floor))
+    errors = [relative_error(to_numpy(g), numeric_gradient(lambda _: net.loss(X, T), p, eps), floor)
+              for p, g in zip(net.parameters(), list(grads_W) + list(grads_b or []))]
     return float(np.max(errors))  # NaN if any gradient is NaN

@@ -1,4 +1,5 @@
-"""The training loop: epochs of shuffled mini-batches, each one :meth:`Network` update."""
+"""The training loop: epochs of shuffled mini-batches, each one :meth:`Network.update
+<bpcourse.nn.Network.update>`. ``net.train(...)`` is :func:`train`."""
 import math
 from dataclasses import dataclass, field
 
@@ -74,22 +75,6 @@ def accuracy(outputs, targets):
     return None if rule is None else int(rule(outputs, targets)) / targets.shape[0]
 
 
-def _batch_size(batch_size, n):
-    if batch_size is None:
-        return n
-    size = validate.positive_int("batch_size", batch_size)
-    if size > n:
-        raise ValueError(f"batch_size: expected at most the number of samples ({n}) or None for full batch, got {size}")
-    return size
-
-
-def _progress_bar(epochs, enabled):
-    if not enabled:
-        return range(epochs)
-    from tqdm.auto import tqdm
-    return tqdm(range(epochs), desc="training", unit="epoch", leave=False)
-
-
 def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=True, seed=None,
           validation=None, progress=True, patience=None, callback=None, resume=False):
     """Train ``net`` in place and return its :class:`History`.
@@ -112,18 +97,15 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
     >>> from bpcourse.nn import Network
     >>> from bpcourse.datasets import xor
     >>> h = train(Network([2, 3, 1], seed=1), *xor(), lr=1.0, epochs=3, batch_size=2, progress=False)
-    >>> h.epochs
-    3
+    >>> h.epochs, Network([2, 3, 1], seed=1).train(*xor(), lr=1.0, epochs=3, batch_size=2, progress=False) == h
+    (3, True)
     """
     X, T = net.data(X, T)
     lr, momentum = validate.learning_rate(lr), validate.momentum(momentum)
     epochs = validate.positive_int("epochs", epochs)
     size = _batch_size(batch_size, X.shape[0])
     validation = _validation_data(net, validation)
-    if patience is not None:
-        patience = validate.positive_int("patience", patience)
-        if validation is None:
-            raise ValueError("patience: early stopping needs validation=(X_val, T_val), got validation=None")
+    patience = _patience(patience, validation)
     if seed is not None:
         net.restart_shuffling(seed)
     if not resume:
@@ -141,17 +123,11 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
                     f"training diverged: the loss became {loss} in epoch {epoch + 1} (lr={lr}, momentum={momentum}); "
                     f"try a smaller learning rate, e.g. lr={lr / 10:g}. net.history keeps the {history.epochs} "
                     "completed epochs.", history)
-            history.loss.append(loss)
-            if acc is not None:
-                history.accuracy.append(acc)
+            _record(history.loss, history.accuracy, loss, acc)
             if validation is not None:
-                loss, acc = _score(net, *validation, rule)
-                history.val_loss.append(loss)
-                if acc is not None:
-                    history.val_accuracy.append(acc)
-                if best is None or loss < min(history.val_loss[:-1]):
-                    best = [p.copy() for p in net.parameters()]
-                    history.best_epoch = epoch + 1
+                _record(history.val_loss, history.val_accuracy, *_score(net, *validation, rule))
+                if best is None or history.val_loss[-1] < min(history.val_loss[:-1]):
+                    best, history.best_epoch = [p.copy() for p in net.parameters()], epoch + 1
                 elif patience is not None and epoch + 1 - history.best_epoch >= patience:
                     history.stopped_early = True
                     break
@@ -168,12 +144,44 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
     return history
 
 
+def _batch_size(batch_size, n):
+    if batch_size is None:
+        return n
+    size = validate.positive_int("batch_size", batch_size)
+    if size > n:
+        raise ValueError(f"batch_size: expected at most the number of samples ({n}) or None for full batch, got {size}")
+    return size
+
+
 def _validation_data(net, validation):
     if validation is None:
         return None
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
         raise ValueError(f"validation: expected a pair (X_val, T_val), got {type(validation).__name__}")
     return net.data(*validation, prefix="validation ")
+
+
+def _patience(patience, validation):
+    if patience is None:
+        return None
+    patience = validate.positive_int("patience", patience)
+    if validation is None:
+        raise ValueError("patience: early stopping needs validation=(X_val, T_val), got validation=None")
+    return patience
+
+
+def _progress_bar(epochs, enabled):
+    if not enabled:
+        return range(epochs)
+    from tqdm.auto import tqdm  # imported only to draw a bar: importing bpcourse.nn stays NumPy-only
+    return tqdm(range(epochs), desc="training", unit="epoch", leave=False)
+
+
+def _record(losses, accuracies, loss, acc):
+    """Append an epoch's loss, and its accuracy unless it is None (regression)."""
+    losses.append(loss)
+    if acc is not None:
+        accuracies.append(acc)
 
 
 def _epoch(net, X, T, order, size, lr, momentum, rule):

@@ -25,12 +25,13 @@ import sys
 
 import nbformat
 
+from bpcourse.widgets import WIDGET_MIME
+
 from .build import BEGIN, END, ROOT, SOLUTIONS
 
 SLIDES = ROOT / "slides"
 NODE_MODULES = ROOT / "js" / "node_modules"
 TEMPLATES = pathlib.Path(__file__).resolve().parent / "templates"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # What the decks load, by npm package: the files and folders copied into vendor/<package>/.
 VENDOR = {
     "reveal.js": ["dist", "plugin/notes"],
@@ -61,9 +62,9 @@ def without_markers(source):
 def static_output(output):
     """A widget output reduced to its picture (and text); other outputs unchanged."""
     data = output.get("data", {})
-    if WIDGET_VIEW in data and "image/png" in data:
+    if WIDGET_MIME in data and "image/png" in data:
         output = copy.deepcopy(output)
-        del output["data"][WIDGET_VIEW]
+        del output["data"][WIDGET_MIME]
     return output
 
 

@@ -16,8 +16,9 @@ Running a cell in JupyterLab shows the live values as always; only the stored co
 import hashlib
 import re
 
+from bpcourse.widgets import WIDGET_MIME
+
 TIMING_TAG = "timing"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _DURATION = re.compile(r" *\d+(?:\.\d+)? ?(?:ns|µs|μs|us|ms|s|min)\b")
 _RATIO = re.compile(r" *\d+(?:\.\d+)?×")
 

@@ -1,9 +1,14 @@
-"""Each activation's and loss's derivative against central finite differences."""
+"""Each activation's and loss's derivative against central finite differences; its SymPy formula
+against its NumPy code; and an activation added in one place, its class."""
 import numpy as np
 import pytest
+import sympy as sp
 
-from bpcourse.activations import ACTIVATIONS, Sigmoid, Softmax, get_activation
-from bpcourse.losses import LOSSES, get_loss
+from bpcourse.activations import ACTIVATIONS, Activation, Identity, Sigmoid, Softmax, get_activation
+from bpcourse.initializers import init_weight
+from bpcourse.losses import LOSSES, Loss, get_loss
+from bpcourse.nn import Network
+from bpcourse.symbolic import SymbolicNetwork, activation_outputs, derivative_rule, loss_expression
 
 EPS = 1e-6
 RNG = np.random.default_rng(0)
@@ -124,3 +129,90 @@ def test_squared_error_classifier_crawls_from_a_confidently_wrong_start():
     assert accuracy["mse"][0] == accuracy["binary_cross_entropy"][0] < 0.2            # same wrong start
     assert accuracy["binary_cross_entropy"][49] - accuracy["mse"][49] > 0.4           # after 50 epochs
     assert accuracy["mse"][-1] < 0.6 < 0.8 < accuracy["binary_cross_entropy"][-1]      # after 300
+
+
+# ---- one class per activation: forward, derivative, formula and initialiser together ------------------
+ELEMENTWISE = [cls() for cls in ACTIVATIONS.values() if cls.elementwise] + [Sigmoid(slope=2.5)]
+
+
+@pytest.mark.parametrize("f", ELEMENTWISE, ids=repr)
+def test_formula_is_the_forward_pass_and_its_derivative_the_derivative(f):
+    z = sp.Symbol("z", real=True)
+    formula = activation_outputs(f, [z])[0]
+    values = np.linspace(-3, 3, 13) + 0.01
+    np.testing.assert_allclose(sp.lambdify(z, formula)(values), f.forward(values), rtol=1e-14)
+    np.testing.assert_allclose(sp.lambdify(z, sp.diff(formula, z))(values), f.derivative(values, f.forward(values)),
+                               rtol=1e-14)
+
+
+def test_softmax_formula_is_the_forward_pass_and_its_jacobian_the_jacobian():
+    z = sp.symbols("z1:4", real=True)
+    s = activation_outputs("softmax", list(z))
+    values = RNG.normal(size=3)
+    np.testing.assert_allclose(sp.lambdify([z], s)(values), Softmax().forward(values), rtol=1e-14)
+    np.testing.assert_allclose(sp.lambdify([z], sp.Matrix(s).jacobian(z))(values),
+                               Softmax().jacobian(Softmax().forward(values)), rtol=1e-13, atol=1e-16)
+
+
+@pytest.mark.parametrize("name", LOSSES)
+def test_loss_formula_is_the_per_sample_loss_and_its_gradient_the_gradient(name):
+    loss = get_loss(name)
+    o, t = outputs_for(name)[:1], Softmax().forward(RNG.normal(size=(1, 4)))
+    o_sym, t_sym = sp.symbols("o1:5", real=True), sp.symbols("t1:5", real=True)
+    E = loss_expression(loss, o_sym, t_sym)
+    assert sp.lambdify([o_sym, t_sym], E)(o[0], t[0]) == pytest.approx(loss.per_sample(o, t)[0], rel=1e-12)
+    np.testing.assert_allclose(sp.lambdify([o_sym, t_sym], [sp.diff(E, ok) for ok in o_sym])(o[0], t[0]),
+                               loss.gradient(o, t)[0], rtol=1e-12)
+
+
+class Softplus(Activation):
+    """f(z) = log(1 + e^z), f′(z) = σ(z) = 1 − e^(−f(z)), its weights drawn uniformly: an activation
+    the library does not have, defined in one class."""
+
+    name = "softplus"
+    hidden = True
+    init = "uniform"
+
+    def forward(self, z):
+        return np.logaddexp(0.0, z)
+
+    def derivative(self, z, a):
+        return -np.expm1(-a)
+
+    def formula(self, z, sym):
+        return sym.log(1 + sym.exp(z))
+
+
+def test_an_activation_is_added_in_one_place():
+    net = Network([2, 3, 1], [Softplus(), "identity"], seed=4)
+    rng = np.random.default_rng(4)                 # the trainer draws each layer's weights with its activation's init
+    assert np.array_equal(net.weights[0], init_weight(rng, 2, 3, "uniform", Softplus()))
+    assert np.array_equal(net.weights[1], init_weight(rng, 3, 1, "xavier", Identity()))
+    sym = SymbolicNetwork.from_network(net)
+    assert sym.outputs[0][0] == sp.log(1 + sp.exp(sym.nets[0][0]))
+    assert derivative_rule(Softplus()).holds()
+    X, T = RNG.normal(size=(4, 2)), RNG.normal(size=(4, 1))
+    dW, db = net.gradients(X, T)
+    grads = sym.gradient_at(net, X, T)
+    np.testing.assert_allclose([grads[p] for p in sym.parameters],
+                               [g for W in dW for g in W.ravel()] + [g for b in db for g in b], rtol=1e-12)
+
+
+def test_an_activation_or_loss_without_a_formula_says_what_to_add():
+    class Swish(Activation):
+        name = "swish"
+
+        def forward(self, z):
+            return z * Sigmoid().forward(z)
+
+    with pytest.raises(ValueError, match=r"activation: swish has no SymPy formula; give Swish a method formula\(self, z, sym\)"):
+        SymbolicNetwork([1, 1], Swish())
+
+    class Hinge(Loss):
+        name = "hinge"
+
+        def per_sample(self, o, t):
+            return np.maximum(0.0, 1.0 - t * o).sum(axis=1)
+
+    with pytest.raises(ValueError, match=r"loss: hinge has no SymPy formula; give Hinge a method formula\(self, o, t, sym\)"):
+        SymbolicNetwork([1, 1], "identity", Hinge())

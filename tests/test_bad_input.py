@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from bpcourse.datasets import one_hot, train_test_split, xor
+from bpcourse.datasets import one_hot, spirals, train_test_split, xor
 from bpcourse.nn import Network
 
 X, T = xor()
@@ -120,3 +120,7 @@ def test_dataset_helpers():
         train_test_split(X, T, 1.5)
     with pytest.raises(ValueError, match=r"T: expected 4 rows like X, got 2"):
         train_test_split(X, T[:2])
+    with pytest.raises(ValueError, match=r"classes: expected an integer >= 2, got 0"):
+        spirals(10, classes=0)
+    with pytest.raises(ValueError, match=r"n: expected an integer >= 3, got 2"):
+        spirals(2, classes=3)

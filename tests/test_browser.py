@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from bpcourse.widgets import WIDGET_MIME
 from coursetools.build import without_outputs
 from coursetools.hubtrial import free_port, kill, processes, wait_until_gone
 
@@ -43,7 +44,6 @@ SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
 }
 THEME_SETTINGS = "@jupyterlab/apputils-extension/themes.jupyterlab-settings"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 try:
     from playwright.sync_api import sync_playwright
@@ -513,8 +513,8 @@ def words(text):
 
 
 def test_step_through_shows_the_trace_numbers(light_page, lab):
-    from bpcourse.examples import example_222
     from bpcourse.widgets import backprop_stages
+    from bpcourse.worked.examples import example_222
 
     example = example_222()
     stages = backprop_stages(example.net.copy().step(example.X, example.T, example.lr), example.net)

@@ -11,7 +11,7 @@ from bpcourse.checks.delta_rule import (
     check_second_step,
     check_sign_slip,
 )
-from bpcourse.published import PRINTED_2321
+from bpcourse.worked.published import PRINTED_2321
 from tests.conftest import failure, stub
 
 

@@ -5,6 +5,7 @@ import re
 import nbformat
 import pytest
 
+from bpcourse.widgets import WIDGET_MIME
 from coursetools import decks
 from coursetools.build import BEGIN, END, SOLUTIONS
 
@@ -25,7 +26,7 @@ def test_deck_shows_the_widgets_picture_and_no_live_widget(html):
     solution = nbformat.read(SOLUTIONS / f"{NAME}.ipynb", as_version=4)
     shown = [c for c in solution.cells if c.cell_type == "code" and c.metadata["slideshow"]["slide_type"] != "skip"]
     outputs = [o.get("data", {}) for c in shown for o in c.outputs]
-    assert any(decks.WIDGET_VIEW in d for d in outputs)
+    assert any(WIDGET_MIME in d for d in outputs)
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64', html)) == sum("image/png" in d for d in outputs)
     assert "widget-view+json" not in html and "widget-state+json" not in html
 

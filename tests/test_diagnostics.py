@@ -4,15 +4,9 @@ import numpy as np
 import pytest
 
 from bpcourse.datasets import xor
-from bpcourse.diagnostics import (
-    GradientNormRecorder,
-    curves_plot,
-    gradient_norms,
-    norms_over_epochs_plot,
-    norms_per_layer_plot,
-)
+from bpcourse.diagnostics import GradientNormRecorder, gradient_norms
 from bpcourse.nn import Network
-from bpcourse.plots import new_figure
+from bpcourse.plots import curves_plot, new_figure, norms_over_epochs_plot, norms_per_layer_plot
 
 
 def test_gradient_norms_are_the_frobenius_norms_of_the_weight_gradients():

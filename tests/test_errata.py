@@ -1,10 +1,10 @@
-"""bpcourse.errata reads the published numbers against the trainer, and bpcourse.tables renders them."""
+"""bpcourse.worked.errata reads the published numbers against the trainer, and bpcourse.tables renders them."""
 import pytest
 
-from bpcourse.errata import WEIGHTS_222, compare, errata_table, values_222, values_2321
-from bpcourse.examples import example_222, example_2321
-from bpcourse.published import ERRATA_2321, PRINTED_222, PRINTED_2321
 from bpcourse.tables import markdown_table
+from bpcourse.worked.errata import WEIGHTS_222, compare, errata_table, values_222, values_2321
+from bpcourse.worked.examples import example_222, example_2321
+from bpcourse.worked.published import ERRATA_2321, PRINTED_222, PRINTED_2321
 
 
 def first_step(example):

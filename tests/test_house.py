@@ -33,7 +33,8 @@ def imported(name, node, is_package):
     base = name.split(".")
     base = base[:len(base) - node.level + (1 if is_package else 0)]
     module = ".".join(base + ([node.module] if node.module else []))
-    return [module] + [f"{module}.{alias.name}" for alias in node.names]
+    package = [module] if node.module else []  # `from . import sibling` imports the sibling module, not the package's own names
+    return package + [f"{module}.{alias.name}" for alias in node.names]
 
 
 def imports(package):

@@ -5,15 +5,16 @@ import matplotlib
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 matplotlib.use("Agg")
 
 from bpcourse import plots  # noqa: E402
 from bpcourse.datasets import two_moons, xor  # noqa: E402
 from bpcourse.descent import descend  # noqa: E402
-from bpcourse.examples import example_222, example_2321  # noqa: E402
 from bpcourse.nn import Network  # noqa: E402
 from bpcourse.surfaces import get_surface  # noqa: E402
+from bpcourse.worked.examples import example_222, example_2321  # noqa: E402
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -97,7 +98,7 @@ def test_contour_and_curve_with_paths():
 def test_surface_3d_and_loss_per_step():
     s = get_surface("valley")
     path = descend(s, steps=30)
-    fig = plots.Figure(figsize=(12, 4.5), layout="constrained")
+    fig = Figure(figsize=(12, 4.5), layout="constrained")
     plots.surface_3d(s, path=(path.points, path.losses), ax=fig.add_subplot(1, 2, 1, projection="3d"))
     ax = plots.loss_per_step(path.losses, ax=fig.add_subplot(1, 2, 2))
     assert ax.lines[0].get_ydata().tolist() == path.losses.tolist()

@@ -7,7 +7,6 @@ import sympy as sp
 from bpcourse.activations import ACTIVATIONS, Sigmoid, Tanh
 from bpcourse.losses import LOSSES, get_loss
 from bpcourse.nn import Network
-from bpcourse.published import PRINTED_222, printed_precision
 from bpcourse.symbolic import (
     MAX_PARAMETERS,
     Partial,
@@ -23,6 +22,7 @@ from bpcourse.symbolic import (
     softmax_jacobian_rule,
     wrapped_latex,
 )
+from bpcourse.worked.published import PRINTED_222, printed_precision
 
 # The worked examples, written out here from the sources (NOTATION.md gives the mapping).
 W1_222 = [[.15, .25], [.20, .30]]          # [[w1, w3], [w2, w4]]
@@ -214,7 +214,7 @@ def test_222_numbered_with_per_neuron_biases_matches_the_trainer():
     net = net_222()
     sym = SymbolicNetwork.from_network(net)
     dW, db = net.gradients(X_222, T_222)
-    grads = sym.numeric_gradient(net, X_222, T_222)
+    grads = sym.gradient_at(net, X_222, T_222)
     expected = {"w13": dW[0][0, 0], "w24": dW[0][1, 1], "w36": dW[1][0, 1], "b3": db[0][0], "b6": db[1][1]}
     for name, value in expected.items():
         assert grads[sym.symbol(name)] == pytest.approx(value, rel=1e-12)
@@ -224,7 +224,7 @@ def test_2321_gradient_matches_the_trainer(sym_2321):
     net = net_2321()
     dW, db = net.gradients(X_2321, T_2321)
     assert db is None
-    grads = sym_2321.numeric_gradient(net, X_2321, T_2321)
+    grads = sym_2321.gradient_at(net, X_2321, T_2321)
     values = sym_2321.values(net, X_2321[0], T_2321[0])
     positions = [((l, j, k), name) for l, W in enumerate(LAYOUT_2321) for j, row in enumerate(W) for k, name in enumerate(row)]
     for (l, j, k), name in positions:
@@ -241,7 +241,7 @@ def test_random_nets_match_the_trainer(activation, loss, sizes):
     net, X, T = random_case(activation, loss, sizes, seed=len(sizes))
     sym = SymbolicNetwork.from_network(net)
     dW, db = net.gradients(X, T)
-    grads = sym.numeric_gradient(net, X, T)
+    grads = sym.gradient_at(net, X, T)
     numeric = [g for W in dW for g in np.asarray(W).ravel()] + [g for b in db for g in np.asarray(b)]
     symbolic = [grads[p] for p in sym.parameters]            # weights row by row, then biases: trainer order
     np.testing.assert_allclose(symbolic, numeric, rtol=1e-12, atol=1e-14)
@@ -360,7 +360,7 @@ def test_unknown_activation_and_loss_list_the_valid_names():
 
 
 def test_unknown_naming_and_sequential_limits():
-    with pytest.raises(ValueError, match="naming: expected one of numbered, sequential, got 'greek'"):
+    with pytest.raises(ValueError, match="naming: expected one of 'numbered', 'sequential', got 'greek'"):
         SymbolicNetwork([2, 2], naming="greek")
     with pytest.raises(ValueError, match="exactly one hidden layer"):
         SymbolicNetwork([2, 3, 2, 1], naming="sequential")

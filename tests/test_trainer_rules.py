@@ -188,6 +188,9 @@ def test_freezing_the_biases_keeps_the_momentum_of_the_weights():
 
 def test_step_and_train_share_their_defaults():
     import inspect
+
+    from bpcourse import training
+    assert Network.train is training.train  # one function, one signature: net.train(X, T, ...) is training.train(net, X, T, ...)
     step, train = (inspect.signature(getattr(Network, name)).parameters for name in ("step", "train"))
     assert step["lr"].default == train["lr"].default and step["momentum"].default == train["momentum"].default
     assert train["seed"].default is None
@@ -360,6 +363,21 @@ def test_reprs_name_the_model():
         "Network([2, 2, 1], activation=[tanh, tanh], loss=half_sse, bias=False, seed=4, backend='numpy', dtype='float32')")
 
 
+def test_update_hands_back_nothing_and_a_trace_is_the_callers_to_edit():
+    X, T = xor()
+    net, twin = Network([2, 3, 1], seed=0), Network([2, 3, 1], seed=0)
+    assert net.update(*net.gradients(X, T), lr=0.5, momentum=0.9) is None
+    twin.update(*twin.gradients(X, T), lr=0.5, momentum=0.9)
+    trace = net.step(X, T, lr=0.5, momentum=0.9)
+    twin.step(X, T, lr=0.5, momentum=0.9)
+    for layer in trace.layers:
+        for array in (layer.change_W, layer.change_b, layer.new_W, layer.new_b):
+            array += 1.0
+    net.step(X, T, lr=0.5, momentum=0.9)
+    twin.step(X, T, lr=0.5, momentum=0.9)
+    assert all(np.array_equal(a, b) for a, b in zip(net.parameters(), twin.parameters()))
+
+
 def test_update_without_bias_gradients_names_grad_b():
     net = Network([2, 1], seed=0)
     with pytest.raises(ValueError, match=r"grad_b: expected ∂E/∂b per layer.*learn_biases=False"):
@@ -368,7 +386,6 @@ def test_update_without_bias_gradients_names_grad_b():
 
 # ---- defaults, argument checks and conversions ------------------------------------------------------
 def test_defaults_of_step_update_and_train(capsys):
-    from bpcourse import training
     net = Network([1, 1], "identity", weights=[[[2.0]]])
     net.step([[1.0]], [[0.0]])                          # α = 0.1: w = 2 − 0.1·2
     net.step([[1.0]], [[0.0]])                          # γ = 0: no momentum term
@@ -376,12 +393,11 @@ def test_defaults_of_step_update_and_train(capsys):
     net.update([[[1.0]]], None)
     net.update([[[1.0]]], None)
     assert net.weights[0][0, 0] == pytest.approx(2 * 0.9 ** 2 - 0.2)
-    for run in (lambda n, *data: n.train(*data), lambda n, *data: training.train(n, *data)):
-        fresh = Network([1, 1], "identity", weights=[[[2.0]]])
-        fresh.step([[1.0]], [[0.0]], lr=0.5, momentum=0.9)     # momentum that train must not use
-        history = run(fresh, [[1.0]], [[0.0]])                 # 10 full-batch epochs, α = 0.1, with a progress bar
-        assert history.epochs == 10 and fresh.weights[0][0, 0] == pytest.approx(0.9 ** 10)
-        assert "training" in capsys.readouterr().err
+    fresh = Network([1, 1], "identity", weights=[[[2.0]]])
+    fresh.step([[1.0]], [[0.0]], lr=0.5, momentum=0.9)     # momentum that train must not use
+    history = fresh.train([[1.0]], [[0.0]])                # 10 full-batch epochs, α = 0.1, with a progress bar
+    assert history.epochs == 10 and fresh.weights[0][0, 0] == pytest.approx(0.9 ** 10)
+    assert "training" in capsys.readouterr().err
     X, T = two_moons(20, seed=0)
     shuffled, in_order = (Network([2, 3, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=1) for _ in range(2))
     shuffled.train(X, T, epochs=1, batch_size=5, progress=False)
@@ -418,8 +434,9 @@ def test_the_passes_convert_or_refuse_what_they_are_given():
     for call in (net.backward, net.sample_losses):
         with pytest.raises(ValueError, match=r"^T: expected shape \(n_samples, 2\)"):
             call(forward, np.ones((4, 3)))
-    with pytest.raises(ValueError, match=r"^T: expected 4 rows like the forward pass's X, got 3"):
-        net.backward(forward, np.ones((3, 2)))
+    for call in (net.backward, net.sample_losses):
+        with pytest.raises(ValueError, match=r"^T: expected 4 rows like the forward pass's X, got 3"):
+            call(forward, np.ones((3, 2)))
     assert np.allclose(net.backward(forward, [[1.0, 0.0]] * 4).grad_W[0], net.gradients(np.ones((4, 2)), [[1.0, 0.0]] * 4)[0][0])
 
 
@@ -522,17 +539,6 @@ def test_accuracy_at_the_thresholds():
     assert accuracy(np.array([[0.0], [0.0]]), np.array([[1.0], [-1.0]])) == 0.5   # sign(0) counts as −1
     assert accuracy(np.array([[0.5], [-0.5]]), np.array([[1.0], [-1.0]])) == 1.0
     assert accuracy(np.array([[0.3, 0.7]]), np.array([[0.3, 0.7]])) is None        # soft labels: no class
-
-
-def test_training_train_called_directly_has_the_same_defaults():
-    from bpcourse import training
-    X, T = two_moons(20, seed=0)
-    direct, method = (Network([2, 3, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=1) for _ in range(2))
-    for net in (direct, method):
-        net.step(X, T, lr=0.5, momentum=0.9)
-    training.train(direct, X, T, momentum=0.5, epochs=2, batch_size=5, progress=False)
-    method.train(X, T, momentum=0.5, epochs=2, batch_size=5, progress=False)
-    assert all(np.array_equal(a, b) for a, b in zip(direct.parameters(), method.parameters()))
 
 
 def test_regression_with_validation_has_no_accuracy_anywhere():

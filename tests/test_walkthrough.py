@@ -1,11 +1,11 @@
-"""bpcourse.walkthrough: the rows of notebook 04's step tables."""
+"""bpcourse.worked.walkthrough: the rows of notebook 04's step tables."""
 import numpy as np
 import pytest
 
-from bpcourse.examples import example_2321
-from bpcourse.plots import neuron_names
-from bpcourse.published import PRINTED_2321
-from bpcourse.walkthrough import first_step_rows, second_step_rows, source_order
+from bpcourse.notation import neuron_names
+from bpcourse.worked.examples import example_2321
+from bpcourse.worked.published import PRINTED_2321
+from bpcourse.worked.walkthrough import first_step_rows, second_step_rows, source_order
 
 
 @pytest.fixture

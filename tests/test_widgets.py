@@ -12,12 +12,12 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from bpcourse import plots  # noqa: E402
-from bpcourse.canvas import TextCachingCanvas  # noqa: E402
-from bpcourse.examples import example_222, example_2321  # noqa: E402
 from bpcourse.nn import Network  # noqa: E402
+from bpcourse.plots import live  # noqa: E402
+from bpcourse.plots.canvas import TextCachingCanvas  # noqa: E402
 from bpcourse.training import TrainingDiverged  # noqa: E402
-from bpcourse.widgets import STAGE_KINDS, BackpropStepper, DescentExplorer, TrainingExplorer  # noqa: E402
+from bpcourse.widgets import STAGE_KINDS, WIDGET_MIME, BackpropStepper, DescentExplorer, TrainingExplorer  # noqa: E402
+from bpcourse.worked.examples import example_222, example_2321  # noqa: E402
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -92,7 +92,7 @@ def test_loss_axis_keeps_the_steps_asked_for_and_redraws_when_they_change():
 
 def test_frames_are_the_same_as_without_the_text_cache(monkeypatch):
     cached = [BackpropStepper(*example_2321()), DescentExplorer("valley")]
-    monkeypatch.setattr(plots, "TextCachingCanvas", FigureCanvasAgg)
+    monkeypatch.setattr(live, "TextCachingCanvas", FigureCanvasAgg)
     plain = [BackpropStepper(*example_2321()), DescentExplorer("valley")]
     assert not isinstance(plain[0].renderer.canvas, TextCachingCanvas)
     for _ in range(12):
@@ -115,7 +115,7 @@ def test_switching_function_takes_its_suggested_settings():
 def test_static_fallback_carries_a_png_and_the_widget_view():
     bundle = DescentExplorer("cylinder")._repr_mimebundle_()
     assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert WIDGET_MIME in bundle
 
 
 # ---- training explorer --------------------------------------------------------------------------
@@ -255,7 +255,7 @@ def test_stepper_writes_negative_factors_in_parentheses_with_a_real_minus():
     delta = next(s for s in stepper.stage_lists[0] if s.kind == "hidden delta" and s.layer == 1).values["delta"][0]
     gradient = next(s for s in stepper.stage_lists[0] if s.kind == "gradient" and s.layer == 1).values["grad_W"][0, 0]
     assert delta < 0 and gradient < 0
-    assert f"∂E/∂w_13 = o·δ = 0.6·(−{-delta:.4g}) = −{-gradient:.6g}" in lines   # 0.6·(−0.008655), not 0.6·-0.008655
+    assert f"∂E/∂w13 = o·δ = 0.6·(−{-delta:.4g}) = −{-gradient:.6g}" in lines   # 0.6·(−0.008655), not 0.6·-0.008655
 
 
 def test_stepper_goes_on_to_the_next_update_and_back():

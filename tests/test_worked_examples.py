@@ -1,16 +1,16 @@
 """The two worked examples of the sources, reproduced by the trainer and checked three ways:
 against an independent per-neuron implementation written here with plain floats, against every
-number the source prints (to the precision it prints, through bpcourse.errata.compare), and, where
-the source is wrong, against the documented cause in bpcourse.published."""
+number the source prints (to the precision it prints, through bpcourse.worked.errata.compare), and, where
+the source is wrong, against the documented cause in bpcourse.worked.published."""
 import math
 
 import numpy as np
 import pytest
 
-from bpcourse.errata import WEIGHTS_222, compare, values_222
-from bpcourse.examples import example_222, example_2321
 from bpcourse.nn import Network
-from bpcourse.published import ERRATA_222, ERRATA_2321, PRINTED_222, PRINTED_2321, printed_precision
+from bpcourse.worked.errata import WEIGHTS_222, compare, values_222
+from bpcourse.worked.examples import example_222, example_2321
+from bpcourse.worked.published import ERRATA_222, ERRATA_2321, PRINTED_222, PRINTED_2321, printed_precision
 
 
 def sigmoid(x):
@@ -209,8 +209,8 @@ def test_2321_every_printed_number_is_reproduced_or_listed_as_wrong():
 
 
 def test_lecture_004_slide_3_step_without_the_minus_goes_uphill():
-    from bpcourse.examples import example_222
     from bpcourse.nn import Network
+    from bpcourse.worked.examples import example_222
     ex = example_222()
     trace = ex.net.copy().step(ex.X, ex.T, ex.lr)
     uphill = Network(ex.net.sizes, weights=[layer.W + ex.lr * layer.grad_W for layer in trace.layers], biases=ex.net.biases)

@@ -44,8 +44,9 @@ def check_chain_gradients(fn):
     """Exercise 03.2: ``chain_gradients(x, weights, t)`` = [∂E/∂w_1, …, ∂E/∂w_n] for a chain of one-weight
     neurons o = x·w_1·…·w_n and E = (o − t)².
 
-    >>> from bpcourse.graphs import chain_error, numeric_gradient
-    >>> check_chain_gradients(lambda x, ws, t: numeric_gradient(lambda w: chain_error(w, x, t), ws)).passed
+    >>> from bpcourse.gradcheck import numeric_gradient
+    >>> from bpcourse.graphs import chain_error
+    >>> check_chain_gradients(lambda x, ws, t: numeric_gradient(lambda w: chain_error(w, x, t), np.array(ws))).passed
     True
     """
     def expected(x, weights, t):

@@ -3,9 +3,9 @@ import numpy as np
 
 from ..activations import Sigmoid
 from ..backend import to_numpy
-from ..errata import values_2321
-from ..examples import example_222, example_2321
-from ..published import PRINTED_2321
+from ..worked.errata import values_2321
+from ..worked.examples import example_222, example_2321
+from ..worked.published import PRINTED_2321
 from .feedback import check_value, exercise_check, run_cases
 
 SIGMOID = Sigmoid()

@@ -2,13 +2,13 @@
 :class:`~bpcourse.nn.StepTrace` each printed number stands for, and the errata (the source's value,
 the exact value, the cause) for every printed number that is wrong.
 
-The printed numbers and the causes live in :mod:`bpcourse.published`; this module only reads them.
+The printed numbers and the causes live in :mod:`bpcourse.worked.published`; this module only reads them.
 
->>> from bpcourse.examples import example_2321
->>> from bpcourse.published import ERRATA_2321, PRINTED_2321
+>>> from bpcourse.worked.examples import example_2321
+>>> from bpcourse.worked.published import ERRATA_2321, PRINTED_2321
 >>> ex = example_2321()
 >>> exact = values_2321(ex.net.step(ex.X, ex.T, ex.lr, ex.momentum))
->>> [row.key for row in errata(PRINTED_2321, exact, ERRATA_2321)][:3]
+>>> [row.key for row in compare(PRINTED_2321, exact, ERRATA_2321) if not row.agrees][:3]
 ['I6', 'I7', 'I8']
 """
 from dataclasses import dataclass
@@ -16,45 +16,39 @@ from dataclasses import dataclass
 import numpy as np
 from IPython.display import Markdown
 
-from .backend import to_numpy
-from .plots import neuron_names
+from ..notation import neuron_names, weight_name
+from ..tables import markdown_table
 from .published import printed_precision
-from .tables import markdown_table
 
 # Source 002 counts the weights by receiving neuron, then sending neuron: (layer, j, k) with W_l[j, k] = w_jk.
 WEIGHTS_222 = {"w1": (0, 0, 0), "w2": (0, 1, 0), "w3": (0, 0, 1), "w4": (0, 1, 1),
                "w5": (1, 0, 0), "w6": (1, 1, 0), "w7": (1, 0, 1), "w8": (1, 1, 1)}
 
 
-def _numpy(layers):
-    return [{name: None if value is None else np.asarray(to_numpy(value), dtype=float) for name, value in vars(layer).items()}
-            for layer in layers]
-
-
 def values_222(trace, loss_after_10000):
     """{key of ``PRINTED_222``: the exact value}, from the trace of the first step of source 002's
     net (biases fixed) and the loss after 10,000 steps.
 
-    >>> from bpcourse.examples import example_222
+    >>> from bpcourse.worked.examples import example_222
     >>> ex = example_222()
     >>> round(values_222(ex.net.step(ex.X, ex.T, ex.lr), 0.0)["dE_o2/dout_h1"], 10)
     -0.0190491183
     """
-    hidden, output = _numpy(trace.layers)
-    o, t = output["o"][0], np.asarray(to_numpy(trace.T), dtype=float)[0]
-    hidden_out = hidden["o"][0]
-    values = {"net_h1": hidden["z"][0, 0], "out_h1": hidden_out[0], "out_h2": hidden_out[1],
-              "net_o1": output["z"][0, 0], "out_o1": o[0], "out_o2": o[1],
+    trace = trace.numpy()
+    hidden, output = trace.layers
+    o, t, hidden_out = output.o[0], trace.T[0], hidden.o[0]
+    values = {"net_h1": hidden.z[0, 0], "out_h1": hidden_out[0], "out_h2": hidden_out[1],
+              "net_o1": output.z[0, 0], "out_o1": o[0], "out_o2": o[1],
               "E_o1": 0.5 * (t[0] - o[0]) ** 2, "E_o2": 0.5 * (t[1] - o[1]) ** 2, "E_total": trace.loss,
               "dEtotal/dout_o1": o[0] - t[0], "dout_o1/dnet_o1": o[0] * (1 - o[0]),
-              "dEtotal/dw5": output["grad_W"][0, 0], "delta_o1": output["delta"][0, 0],
-              "dE_o1/dout_h1": output["delta"][0, 0] * output["W"][0, 0],
-              "dE_o2/dout_h1": output["delta"][0, 1] * output["W"][0, 1],
-              "dEtotal/dout_h1": output["delta"][0] @ output["W"][0],
-              "dout_h1/dnet_h1": hidden_out[0] * (1 - hidden_out[0]), "dEtotal/dw1": hidden["grad_W"][0, 0],
+              "dEtotal/dw5": output.grad_W[0, 0], "delta_o1": output.delta[0, 0],
+              "dE_o1/dout_h1": output.delta[0, 0] * output.W[0, 0],
+              "dE_o2/dout_h1": output.delta[0, 1] * output.W[0, 1],
+              "dEtotal/dout_h1": output.delta[0] @ output.W[0],
+              "dout_h1/dnet_h1": hidden_out[0] * (1 - hidden_out[0]), "dEtotal/dw1": hidden.grad_W[0, 0],
               "E_after_1": trace.loss_after, "E_after_10000": loss_after_10000}
     layers = (hidden, output)
-    values.update({name: layers[l]["new_W"][j, k] for name, (l, j, k) in WEIGHTS_222.items()})
+    values.update({name: layers[l].new_W[j, k] for name, (l, j, k) in WEIGHTS_222.items()})
     return {key: float(value) for key, value in values.items()}
 
 
@@ -62,20 +56,20 @@ def values_2321(trace):
     """{key of ``PRINTED_2321``: the exact value}, from the trace of the first step of source 000's
     2-3-2-1 net, in the source's symbols: I = z, O = o, d = δ_source = −δ, Dw = Δw, w = the new weight.
 
-    >>> from bpcourse.examples import example_2321
+    >>> from bpcourse.worked.examples import example_2321
     >>> ex = example_2321()
     >>> round(values_2321(ex.net.step(ex.X, ex.T, ex.lr, ex.momentum))["d8"], 6)
     0.086107
     """
-    layers = _numpy(trace.layers)
-    names = neuron_names([layers[0]["W"].shape[0]] + [layer["o"].shape[1] for layer in layers])
+    layers = trace.numpy().layers
+    names = neuron_names([layers[0].W.shape[0]] + [layer.W.shape[1] for layer in layers], "numbered")
     values = {}
     for l, layer in enumerate(layers, start=1):
         for k, name in enumerate(names[l]):
-            values.update({f"I{name}": layer["z"][0, k], f"O{name}": layer["o"][0, k], f"d{name}": -layer["delta"][0, k]})
-        for j, k in np.ndindex(layer["W"].shape):
-            pair = f"{names[l - 1][j]}{names[l][k]}"
-            values.update({f"Dw{pair}": layer["change_W"][j, k], f"w{pair}": layer["new_W"][j, k]})
+            values.update({f"I{name}": layer.z[0, k], f"O{name}": layer.o[0, k], f"d{name}": -layer.delta[0, k]})
+        for j, k in np.ndindex(layer.W.shape):
+            w = weight_name(names[l - 1][j], names[l][k])
+            values.update({f"D{w}": layer.change_W[j, k], w: layer.new_W[j, k]})
     return {key: float(value) for key, value in values.items()}
 
 
@@ -112,18 +106,10 @@ def compare(printed, exact, causes):
     return rows
 
 
-def errata(printed, exact, causes):
-    """The :class:`Comparison` of every printed number that is wrong (see :func:`compare`).
-
-    >>> [(c.key, c.cause) for c in errata({"a": "0.5", "b": "0.7"}, {"a": 0.5, "b": 0.6}, {"b": "a slip"})]
-    [('b', 'a slip')]
-    """
-    return [row for row in compare(printed, exact, causes) if not row.agrees]
-
-
 def errata_table(comparisons, source):
-    """The errata box of a worked example: how many of the numbers ``source`` prints agree with the
-    exact values, then a Markdown table of the others (the source's value, the exact value, the cause).
+    """The errata box of a worked example, from its :func:`compare` rows: how many of the numbers
+    ``source`` prints agree with the exact values, then a Markdown table of the others (the source's
+    value, the exact value, the cause).
 
     >>> print(errata_table(compare({"a": "0.5", "b": "0.7"}, {"a": 0.5, "b": 0.6}, {"b": "a slip"}), "source 9").data)
     1 of the 2 numbers source 9 prints agree with the exact values to every digit printed; the other 1:
@@ -136,4 +122,4 @@ def errata_table(comparisons, source):
     table = markdown_table(["number", f"{source} prints", "exact value", "cause"],
                            [(row.key, row.printed, row.exact, row.cause) for row in wrong])
     return Markdown(f"{len(comparisons) - len(wrong)} of the {len(comparisons)} numbers {source} prints agree with the "
-                       f"exact values to every digit printed; the other {len(wrong)}:\n\n{table.data}")
+                    f"exact values to every digit printed; the other {len(wrong)}:\n\n{table.data}")

@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .nn import Network
+from ..nn import Network
 
 
 class WorkedExample(NamedTuple):

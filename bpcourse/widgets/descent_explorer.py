@@ -1,0 +1,110 @@
+"""The learning-rate and momentum explorer of notebook 01: gradient descent on a curve or surface
+of :mod:`bpcourse.surfaces`, redrawn on every slider move."""
+import ipywidgets as widgets
+import numpy as np
+
+from ..descent import descend, describe
+from ..plots.curves import draw_path, loss_per_step, surface_plot
+from ..plots.style import FONT, PALETTE, new_figure
+from ..surfaces import SURFACES, get_surface
+from .base import SLIDER_STYLE, FigureWidget
+
+
+class DescentExplorer(FigureWidget):
+    """Gradient descent Δw(t) = −α·∇E + γ·Δw(t−1) on a curve or surface of :mod:`bpcourse.surfaces`:
+    sliders for α (log scale), γ, the number of steps and the start; the path on the curve or
+    contour plot, E per step, and a plain sentence on how the run ended.
+
+    >>> explorer = DescentExplorer("parabola", lr=1.5, steps=10)
+    >>> explorer.path.diverged, explorer.message.value.count("Diverged")
+    (True, 1)
+    """
+
+    def __init__(self, surface="valley", *, lr=None, momentum=None, steps=50, start=None, compare=True):
+        self.function = widgets.Dropdown(options=[(s.title, name) for name, s in SURFACES.items()],
+                                         value=get_surface(surface).name, description="function", style=SLIDER_STYLE)
+        self.lr = widgets.FloatLogSlider(base=10, min=-4, max=1, step=0.05, description="α learning rate",
+                                         readout_format=".3g", style=SLIDER_STYLE)
+        self.momentum = widgets.FloatSlider(min=0.0, max=0.99, step=0.01, description="γ momentum", style=SLIDER_STYLE)
+        self.steps = widgets.IntSlider(min=1, max=500, value=steps, description="steps", style=SLIDER_STYLE)
+        self.start = [widgets.FloatSlider(description=f"start w{i + 1}", readout_format=".2f", style=SLIDER_STYLE)
+                      for i in range(2)]
+        self.compare = widgets.Checkbox(value=compare, description="show plain descent (γ = 0) for comparison", indent=False)
+        controls = widgets.HBox([widgets.VBox([self.function, self.lr, self.momentum]),
+                                 widgets.VBox([self.steps, *self.start, self.compare])])
+        figure, (self.ax_path, self.ax_loss) = new_figure(1, 2, figsize=(12, 4.8), width_ratios=[1.35, 1])
+        self._layout(controls, figure)
+        self._artists = []
+        self._quiet = False
+        self.choose(self.function.value, lr=lr, momentum=momentum, start=start)
+        self.function.observe(lambda change: self.choose(change["new"]), "value")
+        for control in (self.lr, self.momentum, self.steps, *self.start, self.compare):
+            control.observe(self.update, "value")
+
+    @property
+    def surface(self):
+        """The :class:`~bpcourse.surfaces.Surface` now explored."""
+        return get_surface(self.function.value)
+
+    def choose(self, name, *, lr=None, momentum=None, start=None):
+        """Switch to surface ``name``: its suggested α and γ (or those given), its start, a new background."""
+        surface = get_surface(name)
+        start = surface.start if start is None else tuple(np.ravel(start))
+        self._quiet = True
+        self.function.value = name
+        self.lr.value = surface.suggested["lr"] if lr is None else lr
+        self.momentum.value = surface.suggested["momentum"] if momentum is None else momentum
+        for slider, (lo, hi), value in zip(self.start, surface.domain, start):
+            slider.min, slider.max = -1e9, 1e9  # widen first so the new range is always valid
+            slider.min, slider.max, slider.step, slider.value = lo, hi, (hi - lo) / 200, value
+        self.start[1].layout.display = "none" if surface.dim == 1 else None
+        self._quiet = False
+        self.ax_path.clear()
+        self._artists = []
+        surface_plot(surface, ax=self.ax_path)
+        self.ax_path.autoscale(False)
+        self.update(relayout=True)
+
+    def update(self, change=None, *, relayout=False):
+        """Run descent with the current settings and redraw path, loss per step and message."""
+        if self._quiet:
+            return
+        surface = self.surface
+        start = [s.value for s in self.start[:surface.dim]]
+        self.path = descend(surface, start, self.lr.value, self.momentum.value, self.steps.value)
+        self.plain = (descend(surface, start, self.lr.value, 0.0, self.steps.value)
+                      if self.compare.value and self.momentum.value > 0 else None)
+        runs = [(self.path, PALETTE["vermillion"], f"α = {self.path.lr:.3g}, γ = {self.path.momentum:.2g}")]
+        if self.plain is not None:
+            runs.insert(0, (self.plain, PALETTE["sky"], "plain descent (γ = 0)"))
+        self._say(describe(self.path, surface), "bad" if self.path.diverged else "info")
+        steps = (-0.05 * self.steps.value, 1.05 * self.steps.value)  # every step asked for, as far as a run got
+        refresh = [self.ax_loss] if self.ax_loss.get_xlim() != steps else []
+        self.ax_loss.set_xlim(steps)
+        self._show([*self._draw_paths(runs), *self._draw_losses(runs)], relayout, refresh)
+
+    def _draw_paths(self, runs):
+        """The runs' paths (line and start ring each) on the kept curve or contour plot, the legend
+        and, for a diverged run, a large DIVERGED; returns these artists."""
+        for artist in self._artists:
+            artist.remove()
+        self._artists = []
+        for path, colour, name in runs:
+            self._artists += [draw_path(self.ax_path, path.points, path.losses, color=colour, label=name),
+                              self.ax_path.lines[-1]]
+        if self.path.diverged:
+            self._artists.append(self.ax_path.text(0.5, 0.5, "DIVERGED", transform=self.ax_path.transAxes, ha="center",
+                                                   va="center", fontsize=28, color=PALETTE["vermillion"], weight="bold",
+                                                   bbox={"fc": "white", "ec": PALETTE["vermillion"], "alpha": 0.85}))
+        return [*self._artists, self.ax_path.legend(fontsize=FONT["text"] - 1, loc="upper right")]
+
+    def _draw_losses(self, runs):
+        """E per step of each run on the loss axes, whose E scale follows the runs (the step axis
+        stays); returns what changed: the E axis, the lines and the legend."""
+        for line in list(self.ax_loss.lines):
+            line.remove()
+        for path, colour, name in runs:
+            loss_per_step(path.losses, ax=self.ax_loss, color=colour, label_=name)
+        self.ax_loss.relim()
+        self.ax_loss.autoscale_view(scalex=False)
+        return [self.ax_loss.yaxis, *self.ax_loss.lines, self.ax_loss.legend(fontsize=FONT["text"] - 1)]

@@ -1,0 +1,115 @@
+"""The step-through of notebook 04: one backprop update of a small net, stage by stage
+(:mod:`bpcourse.widgets.stages`), on a network diagram with a panel of formulas under it."""
+import html
+
+import ipywidgets as widgets
+
+from ..notation import neuron_names
+from ..plots.network import NetworkDiagram, network_figsize
+from ..plots.style import FONT, READ_COLOR, WRITE_COLOR, new_figure
+from .base import FigureWidget
+from .stages import backprop_stages, diagram_text, known_quantities
+
+
+def _stage_html(stage):
+    """A stage's title and its formula lines (in two columns when there are more than six)."""
+    half = (len(stage.lines) + 1) // 2 if len(stage.lines) > 6 else len(stage.lines)
+    columns = "".join(f'<pre style="margin:0 3em 0 0; font-size:1.05em; line-height:1.5">{html.escape(chr(10).join(part))}'
+                      f'</pre>' for part in (stage.lines[:half], stage.lines[half:]) if part)
+    return f'<b style="font-size:1.2em">{html.escape(stage.title)}</b><div style="display:flex; flex-wrap:wrap">{columns}</div>'
+
+
+class BackpropStepper(FigureWidget):
+    """Walk through one backprop update of a small net, stage by stage, with Previous / Next.
+
+    The diagram shows each neuron's z, o and δ and each weight as they become known, and
+    highlights what the stage reads (blue) and writes (vermillion); the panel under it shows the
+    stage's formulas with the numbers, all taken from the trace of :meth:`Network.step`. Past the
+    last stage, Next takes the following update (where momentum starts to act). ``net`` is not
+    changed: the stepper trains a copy.
+
+    >>> from bpcourse.worked.examples import example_222
+    >>> stepper = BackpropStepper(*example_222())
+    >>> stepper.next(); stepper.stage.kind, stepper.stage.layer
+    ('forward', 2)
+    """
+
+    def __init__(self, net, X, T, lr=0.5, momentum=0.0, *, names=None):
+        if max(net.sizes) > 6 or len(net.sizes) > 5:
+            raise ValueError(f"net: expected a small net to draw (at most 5 layers of at most 6 neurons), got sizes {net.sizes}")
+        if net.shared_biases:
+            raise ValueError("net: the stepper shows one bias per neuron; expected shared_biases=False, got shared_biases=True")
+        self.net = net.copy()
+        self.X, self.T = net.as_array("X", X, net.sizes[0]), net.as_array("T", T, net.sizes[-1])
+        if self.X.shape[0] != 1:
+            raise ValueError(f"X: expected one sample to step through, got {self.X.shape[0]}")
+        self.lr, self.momentum = lr, momentum
+        self.names = neuron_names(net.sizes) if names is None else names
+        self.traces, self.stage_lists = [], []
+        self._advance_update()
+        self.position = (0, 0)
+        self.previous_button = widgets.Button(description="Previous", icon="step-backward")
+        self.next_button = widgets.Button(description="Next", icon="step-forward", button_style="primary")
+        self.previous_button.on_click(lambda button: self.previous())
+        self.next_button.on_click(lambda button: self.next())
+        figure, self.ax_net = new_figure(figsize=network_figsize(net.sizes))
+        self.diagram = NetworkDiagram(self.net.weights, names=self.names, ax=self.ax_net)
+        self.loss_text = self.ax_net.text(len(net.sizes) - 1, self.ax_net.get_ylim()[0] + 0.2, "", ha="center",
+                                          fontsize=FONT["title"], bbox={"fc": "white", "lw": 2})
+        self.panel = widgets.HTML()  # the stage's formulas: text the browser lays out, not pixels to render
+        self._layout(widgets.HBox([self.previous_button, self.next_button]), figure, self.panel)
+        self.redraw(relayout=True)
+
+    def _advance_update(self):
+        previous = self.traces[-1] if self.traces else None
+        trace = self.net.step(self.X, self.T, self.lr, self.momentum)
+        self.traces.append(trace)
+        self.stage_lists.append(backprop_stages(trace, self.net, previous, self.names))
+
+    @property
+    def trace(self):
+        """The :class:`~bpcourse.nn.StepTrace` of the update now shown."""
+        return self.traces[self.position[0]]
+
+    @property
+    def stages(self):
+        """The stages of the update now shown."""
+        return self.stage_lists[self.position[0]]
+
+    @property
+    def stage(self):
+        """The :class:`~bpcourse.widgets.stages.Stage` now shown."""
+        return self.stages[self.position[1]]
+
+    def next(self):
+        """Go to the next stage (after the last one: the first stage of the next update)."""
+        update, index = self.position
+        if index + 1 < len(self.stages):
+            self.position = (update, index + 1)
+        else:
+            if update + 1 == len(self.traces):
+                self._advance_update()
+            self.position = (update + 1, 0)
+        self.redraw()
+
+    def previous(self):
+        """Go back one stage (does nothing at the very first)."""
+        update, index = self.position
+        if index > 0:
+            self.position = (update, index - 1)
+        elif update > 0:
+            self.position = (update - 1, len(self.stage_lists[update - 1]) - 1)
+        self.redraw()
+
+    def redraw(self, *, relayout=False):
+        """Show the numbers and highlights of the current stage on the kept diagram and panel."""
+        stage, known = self.stage, known_quantities(self.stages[:self.position[1] + 1])
+        node_text, edge_text = diagram_text(self.trace, known)
+        self.diagram.show(node_text, edge_text, reads=stage.reads, writes=stage.writes)
+        colour = WRITE_COLOR if ("loss",) in stage.writes else READ_COLOR if ("loss",) in stage.reads else "black"
+        self.loss_text.set(text=f"E = {self.trace.loss:.6g}", color=colour, visible=("loss", len(self.trace.layers)) in known)
+        self.loss_text.get_bbox_patch().set_edgecolor(colour)
+        self.panel.value = _stage_html(stage)
+        self.previous_button.disabled = self.position == (0, 0)
+        self._say(f"{stage.title}. " + "; ".join(stage.lines[:2]) + (" …" if len(stage.lines) > 2 else ""))
+        self._show([*self.diagram.artists, self.loss_text], relayout)

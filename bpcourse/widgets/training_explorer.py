@@ -1,0 +1,209 @@
+"""The training explorer of notebook 06: a real :class:`~bpcourse.nn.Network` trained on a small
+data set, with the learning curve and the decision boundary it ends with."""
+from dataclasses import dataclass, field
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..activations import ACTIVATIONS
+from ..datasets import spirals, two_moons, xor
+from ..nn import Network
+from ..plots.style import FONT, PALETTE, new_figure
+from ..plots.training import decision_boundary, learning_curve
+from ..training import History, TrainingDiverged
+from .base import SLIDER_STYLE, FigureWidget
+
+HIDDEN_ACTIVATIONS = [name for name, activation in ACTIVATIONS.items() if activation.hidden]
+
+
+@dataclass
+class DataChoice:
+    """A small data set and the settings that train a net on it well."""
+
+    load: object
+    hidden: str
+    activation: str
+    lr: float
+    momentum: float
+    batch: str
+    epochs: int
+
+
+DATA = {
+    "XOR": DataChoice(xor, "4", "tanh", 0.5, 0.9, "full", 300),
+    "two moons": DataChoice(lambda: two_moons(200, noise=0.15, seed=0), "8", "tanh", 0.1, 0.9, "20", 100),
+    "spirals": DataChoice(lambda: spirals(300, classes=3, noise=0.1, seed=0), "32, 32", "tanh", 0.05, 0.9, "20", 300),
+}
+LIVE_WORK = 200_000  # samples × epochs × hidden neurons below which live update trains on every change
+PROGRESS_STEPS = 50  # moves of the progress bar per training run
+
+
+@dataclass
+class Settings:
+    """Checked training settings."""
+
+    data: str
+    hidden: list
+    activation: str
+    lr: float
+    momentum: float
+    batch_size: object  # int, or None for full batch
+    epochs: int
+    work: int = field(default=0)
+
+
+class TrainingExplorer(FigureWidget):
+    """Train a :class:`~bpcourse.nn.Network` on XOR, two moons or spirals: α, γ, batch size,
+    hidden widths and activation as controls; learning curve and decision boundary as figure.
+
+    Training runs when Train is pressed, or on every change with live update for small settings.
+
+    >>> explorer = TrainingExplorer("XOR")
+    >>> explorer.hidden.value = "four"
+    >>> explorer.train(); "hidden" in explorer.message.value
+    True
+    """
+
+    def __init__(self, data="XOR", *, seed=0, live=False):
+        if data not in DATA:
+            raise ValueError(f"data: expected one of {', '.join(DATA)}, got {data!r}")
+        self.seed = seed
+        self.data = widgets.Dropdown(options=list(DATA), value=data, description="data set", style=SLIDER_STYLE)
+        self.lr = widgets.FloatLogSlider(base=10, min=-3, max=1, step=0.05, description="α learning rate",
+                                         readout_format=".3g", continuous_update=False, style=SLIDER_STYLE)
+        self.momentum = widgets.FloatSlider(min=0.0, max=0.99, step=0.01, description="γ momentum",
+                                            continuous_update=False, style=SLIDER_STYLE)
+        self.epochs = widgets.IntSlider(min=10, max=2000, step=10, description="epochs", continuous_update=False,
+                                        style=SLIDER_STYLE)
+        self.batch = widgets.Text(description="batch size", placeholder="an integer, or full", style=SLIDER_STYLE)
+        self.hidden = widgets.Text(description="hidden widths", placeholder="e.g. 8 or 16, 16", style=SLIDER_STYLE)
+        self.activation = widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="hidden activation", style=SLIDER_STYLE)
+        self.button = widgets.Button(description="Train", button_style="primary", icon="play")
+        self.live = widgets.Checkbox(value=live, description="live update (small settings)", indent=False)
+        self.progress = widgets.IntProgress(min=0, max=1, description="epochs", style=SLIDER_STYLE)
+        controls = widgets.HBox([widgets.VBox([self.data, self.lr, self.momentum, self.epochs]),
+                                 widgets.VBox([self.batch, self.hidden, self.activation,
+                                               widgets.HBox([self.button, self.live]), self.progress])])
+        figure, (self.ax_curve, self.ax_boundary) = new_figure(1, 2, figsize=(12, 4.8))
+        self.ax_accuracy = self.ax_curve.twinx()
+        self._layout(controls, figure)
+        self.net, self.history = None, History()
+        self._quiet = False
+        self.choose(data)
+        self.data.observe(lambda change: self.choose(change["new"]), "value")
+        self.button.on_click(lambda button: self.train())
+        for control in (self.lr, self.momentum, self.epochs, self.batch, self.hidden, self.activation):
+            control.observe(self._changed, "value")
+
+    def choose(self, name):
+        """Switch to data set ``name`` with its default settings, and train once."""
+        choice = DATA[name]
+        self.X, self.T = choice.load()
+        self._quiet = True
+        self.data.value = name
+        self.lr.value, self.momentum.value, self.epochs.value = choice.lr, choice.momentum, choice.epochs
+        self.batch.value, self.hidden.value, self.activation.value = choice.batch, choice.hidden, choice.activation
+        self._quiet = False
+        self.train()
+
+    def settings(self):
+        """The controls' values, checked: a :class:`Settings`, or ValueError saying what is wrong."""
+        hidden = [part.strip() for part in self.hidden.value.split(",")]
+        if not all(part.isdigit() and 0 < int(part) <= 256 for part in hidden):
+            raise ValueError(f"hidden widths: expected whole numbers from 1 to 256 separated by commas, "
+                             f"got {self.hidden.value!r}")
+        batch = self.batch.value.strip().lower()
+        n = len(self.X)
+        if batch in ("full", "all", "none", ""):
+            batch_size = None
+        elif batch.isdigit() and 0 < int(batch) <= n:
+            batch_size = int(batch)
+        else:
+            raise ValueError(f"batch size: expected a whole number from 1 to {n} (the number of samples) or 'full', "
+                             f"got {self.batch.value!r}")
+        hidden = [int(part) for part in hidden]
+        return Settings(self.data.value, hidden, self.activation.value, self.lr.value, self.momentum.value, batch_size,
+                        self.epochs.value, work=n * self.epochs.value * sum(hidden))
+
+    def _changed(self, change):
+        if self._quiet:
+            return
+        try:
+            settings = self.settings()
+        except ValueError as error:
+            self._say(str(error), "bad")
+            return
+        if self.live.value and settings.work <= LIVE_WORK:
+            self.train()
+        else:
+            self._say("Settings changed: press Train." + ("" if not self.live.value else
+                      " (Live update is off for settings this large.)"))
+
+    def build(self, settings):
+        """A fresh network for these settings: sigmoid output (one class) or softmax (several)."""
+        outputs = self.T.shape[1]
+        output, loss = ("sigmoid", "binary_cross_entropy") if outputs == 1 else ("softmax", "cross_entropy")
+        sizes = [self.X.shape[1], *settings.hidden, outputs]
+        return Network(sizes, [settings.activation] * len(settings.hidden) + [output], loss, seed=self.seed)
+
+    def train(self):
+        """Train a fresh net with the current settings, showing progress; then redraw the figure."""
+        try:
+            settings = self.settings()
+        except ValueError as error:
+            self._say(str(error), "bad")
+            return
+        self.net = self.build(settings)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            diverged = self._run(settings)
+            self._draw(settings)
+        self._report(settings, diverged)
+
+    def _run(self, settings):
+        """Train ``self.net``, moving the progress bar; True if the training diverged."""
+        self.progress.value, self.progress.max = 0, settings.epochs
+        every = max(1, settings.epochs // PROGRESS_STEPS)
+
+        def advance(history):
+            if history.epochs % every == 0:
+                self.progress.value = history.epochs
+
+        diverged = False
+        try:
+            self.history = self.net.train(self.X, self.T, settings.lr, settings.momentum, epochs=settings.epochs,
+                                          batch_size=settings.batch_size, seed=self.seed, progress=False, callback=advance)
+        except TrainingDiverged as error:
+            self.history, diverged = error.history, True
+        self.progress.value = self.history.epochs
+        return diverged
+
+    def _report(self, settings, diverged):
+        """How the run went, in a sentence: diverged, overshooting, or the loss and accuracy reached."""
+        if diverged:
+            self._say(f"Training diverged in epoch {self.history.epochs + 1}: the loss became infinite or NaN. "
+                      f"The learning rate α = {settings.lr:.3g} (with γ = {settings.momentum:.2g}) is too large; "
+                      f"try a smaller one.", "bad")
+        elif self.history.loss[-1] > self.history.loss[0]:
+            self._say(f"The loss went up, from {self.history.loss[0]:.4g} to {self.history.loss[-1]:.4g} in "
+                      f"{self.history.epochs} epochs: the steps overshoot. Try a smaller learning rate or momentum.", "bad")
+        else:
+            self._say(f"Trained {self.history.epochs} epochs: loss {self.history.loss[-1]:.4g}, "
+                      f"accuracy {self.history.accuracy[-1]:.0%}.", "good")
+
+    def _draw(self, settings):
+        for ax in (self.ax_curve, self.ax_accuracy, self.ax_boundary):
+            ax.clear()
+        if self.history.loss:
+            learning_curve(self.history, ax=self.ax_curve, accuracy_ax=self.ax_accuracy,
+                           title=f"Learning curve (α = {settings.lr:.3g}, γ = {settings.momentum:.2g})")
+        else:
+            self.ax_curve.text(0.5, 0.5, "diverged in the first epoch", ha="center", transform=self.ax_curve.transAxes,
+                               fontsize=FONT["title"], color=PALETTE["vermillion"])
+        net_name = "-".join(map(str, self.net.sizes))
+        if self.history.loss and np.isfinite(self.history.loss[-1]):
+            decision_boundary(self.net, self.X, self.T, ax=self.ax_boundary, resolution=120,
+                              title=f"{settings.data}: {net_name} net, {settings.activation}")
+        else:
+            self.ax_boundary.text(0.5, 0.5, "no boundary: the training diverged", ha="center",
+                                  transform=self.ax_boundary.transAxes, fontsize=FONT["title"], color=PALETTE["vermillion"])
+        self._show(relayout=True)  # each run has its own tick labels: lay the figure out again
