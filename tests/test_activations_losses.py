@@ -8,7 +8,7 @@ from bpcourse.activations import ACTIVATIONS, Activation, Identity, Sigmoid, Sof
 from bpcourse.initializers import init_weight
 from bpcourse.losses import LOSSES, Loss, get_loss
 from bpcourse.nn import Network
-from bpcourse.symbolic import SymbolicNetwork, activation_outputs, derivative_rule, loss_expression
+from bpcourse.symbolic import SymbolicNetwork, activation_outputs, derivative_rule, loss_expression, output_delta_rule
 
 EPS = 1e-6
 RNG = np.random.default_rng(0)
@@ -196,6 +196,34 @@ def test_an_activation_is_added_in_one_place():
     grads = sym.gradient_at(net, X, T)
     np.testing.assert_allclose([grads[p] for p in sym.parameters],
                                [g for W in dW for g in W.ravel()] + [g for b in db for g in b], rtol=1e-12)
+
+
+class Centred(Activation):
+    """o_k = z_k − mean(z): an output activation that is not elementwise and is not the softmax."""
+
+    name = "centred"
+    elementwise = False
+
+    def forward(self, z):
+        return z - z.mean(axis=1, keepdims=True)
+
+    def backward(self, z, a, grad_a):
+        return grad_a - grad_a.mean(axis=1, keepdims=True)
+
+    def formula(self, z, sym):
+        return [zk - sym.Add(*z) / len(z) for zk in z]
+
+
+def test_a_row_activation_other_than_the_softmax_is_derived_from_its_formula():
+    net = Network([2, 3], Centred(), seed=5)
+    sym = SymbolicNetwork.from_network(net)
+    X, T = RNG.normal(size=(4, 2)), RNG.normal(size=(4, 3))
+    dW, db = net.gradients(X, T)
+    grads = sym.gradient_at(net, X, T)
+    np.testing.assert_allclose([grads[p] for p in sym.parameters],
+                               [g for W in dW for g in W.ravel()] + [g for b in db for g in b], rtol=1e-12)
+    with pytest.raises(ValueError, match="activation: expected an elementwise one or the softmax, got 'centred'"):
+        output_delta_rule(Centred(), "half_sse")
 
 
 def test_an_activation_or_loss_without_a_formula_says_what_to_add():

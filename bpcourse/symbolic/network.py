@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from .. import validate
+from ..activations import Softmax
 from ..backend import to_numpy
 from ..losses import get_loss
 from ..nn import Network, check_activations
@@ -135,14 +136,15 @@ class SymbolicNetwork:
     # ---- derivatives ------------------------------------------------------------------------------
     def _local_derivative(self, l, m, k):
         """∂o_m/∂z_k in layer l, written in the layer's outputs: o(1 − o) for a sigmoid, 1 − o² for
-        tanh (0 unless m = k), and the Jacobian of :func:`softmax_jacobian_rule` for a softmax."""
+        tanh (0 unless m = k), the Jacobian of :func:`softmax_jacobian_rule` for a softmax, and the
+        derivative of its formula for any other activation."""
         outputs = self.output_symbols[l + 1]
-        if self.activations[l].elementwise:
-            local = sp.diff(self._o_local[l][m], self.net_symbols[l][k])
-            return local.xreplace(dict(zip(self._o_local[l], outputs)))
-        rule = softmax_jacobian_rule(len(outputs))
-        entry = rule.result[m, k].xreplace(dict(zip(rule.definitions, outputs)))
-        return outputs[m] * sp.cancel(entry / outputs[m])     # o_m·(1 − o_k) or o_m·(−o_k)
+        if isinstance(self.activations[l], Softmax):
+            rule = softmax_jacobian_rule(len(outputs))
+            entry = rule.result[m, k].xreplace(dict(zip(rule.definitions, outputs)))
+            return outputs[m] * sp.cancel(entry / outputs[m])     # o_m·(1 − o_k) or o_m·(−o_k)
+        local = sp.diff(self._o_local[l][m], self.net_symbols[l][k])
+        return local.xreplace(dict(zip(self._o_local[l], outputs)))
 
     def _paths_to_output(self, l, m):
         """∂E/∂o_m for neuron m of layer l, as chain-rule paths [(num, den, local value), …] from E."""

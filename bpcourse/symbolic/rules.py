@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .. import validate
-from ..activations import get_activation
+from ..activations import Softmax, get_activation
 from ..losses import get_loss
 from .formulas import activation_outputs, loss_expression
 from .functions import E, Partial, real_symbol
@@ -130,6 +130,8 @@ def output_delta_rule(activation, loss, outputs=3):
     definitions = {}
     if act.elementwise:
         derived = sp.Mul(sp.diff(E_o, o[0]), derivative_rule(act).result.subs(f, o[0]), evaluate=False)
+    elif not isinstance(act, Softmax):
+        raise ValueError(f"activation: expected an elementwise one or the softmax, got {act.name!r}")
     else:
         jacobian = softmax_jacobian_rule(outputs).result
         derived = sp.Add(*[sp.Mul(sp.diff(E_o, o[m]), jacobian[m, 0], evaluate=False) for m in range(outputs)],
