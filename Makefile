@@ -112,9 +112,9 @@ hub-node:
 $(COURSE)/nbgrader_config.py: | $(STAMP)
 	$(MAKE) assignments
 
-# The hub end to end (tests/test_hub.py, as root: it makes throwaway accounts); not part of `make test`.
+# The hub end to end (tests/tooling/test_hub_end_to_end.py, as root: it makes throwaway accounts); not part of `make test`.
 test-hub: $(STAMP) $(JS)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -p no:xdist -m hub --durations=5 $(PYTEST_ARGS) tests/test_hub.py
+	$(BIN)/python -m pytest -q -p no:cacheprovider -p no:xdist -m hub --durations=5 $(PYTEST_ARGS) tests/tooling/test_hub_end_to_end.py
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -2,7 +2,7 @@
 (headless Chromium), timed from each key press to the new image shown, then a fast 10-step drag whose
 final image must be the one for the last α. Target: median ≤ 150 ms from input to new image.
 
-The measurement is test_descent_slider_latency_in_the_browser in tests/test_browser.py (which asserts
+The measurement is test_descent_slider_latency_in_the_browser in tests/course/test_browser.py (which asserts
 that every move gives exactly one new image and that no stale frame is left after a drag); this script
 runs it alone, on an otherwise idle machine, and judges its figures against the target.
 
@@ -21,7 +21,7 @@ TARGET_MS = 150
 def main():
     FIGURES.unlink(missing_ok=True)
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-                          "tests/test_browser.py", "-k", "latency"], cwd=ROOT)
+                          "tests/course/test_browser.py", "-k", "latency"], cwd=ROOT)
     if run.returncode or not FIGURES.exists():
         print("the browser latency test did not run (see above)")
         return 1

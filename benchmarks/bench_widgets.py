@@ -7,7 +7,7 @@ Each line gives the median and 95th percentile of the wall-clock time (what the 
 the fastest move, and the median CPU time of this process (the work done, which other programs on
 a busy machine do not inflate); the verdict uses the wall-clock median. What the learner sees in
 the browser (input to new image, with the messages to and from the kernel) is measured by
-test_descent_slider_latency_in_the_browser in tests/test_browser.py and judged by
+test_descent_slider_latency_in_the_browser in tests/course/test_browser.py and judged by
 bench_browser_latency.py.
 
 Run: .venv/bin/python benchmarks/bench_widgets.py

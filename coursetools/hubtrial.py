@@ -1,5 +1,5 @@
 """A throwaway class on this machine, served by the course's own ``make hub``: what the end-to-end test
-(``tests/test_hub.py``) and the load benchmark (``benchmarks/bench_hub_load.py``) run against. Needs root.
+(``tests/tooling/test_hub_end_to_end.py``) and the load benchmark (``benchmarks/bench_hub_load.py``) run against. Needs root.
 
 :class:`TrialHub` makes system accounts for the run (with random passwords), builds an nbgrader course of the
 notebooks it is given, starts ``make hub`` on free ports of 127.0.0.1 with a config that loads

@@ -3,13 +3,13 @@ own tooling; the library never imports the tooling, has no import cycle and no i
 function, and its modules use each other's public names only. Kept out of the mutation-test
 selection: these tests read the source files."""
 import ast
-import pathlib
 import subprocess
 import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).parent.parent
+from tests.conftest import ROOT
+
 LIBRARY = ROOT / "bpcourse"
 TOOLING = ("coursetools", "nbgrader", "jupyterhub", "websocket", "nbconvert", "nbclient", "nbformat", "subprocess")
 

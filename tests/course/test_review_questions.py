@@ -4,8 +4,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "solutions").glob("*.ipynb")) + sorted((ROOT / "notebooks").glob("*.ipynb"))
 QUESTION = re.compile(r"^\*\*(\d+)\.\*\* (.+)$")
 ANSWER = re.compile(r"<details><summary>Answer</summary>\n\n(.+?)\n\n</details>", re.S)

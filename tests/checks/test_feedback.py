@@ -1,4 +1,6 @@
-"""Graded mode: every exercise check raises AssertionError with its Feedback's text unless the answer passes."""
+"""What every check does: an untouched stub or None is "not done yet", a crash or a missing return is
+reported case by case; in graded mode every check raises AssertionError with its Feedback's text unless
+the answer passes."""
 import importlib
 import inspect
 
@@ -6,6 +8,11 @@ import pytest
 
 from bpcourse import checks
 from bpcourse.checks import gradient_descent
+from bpcourse.checks.chain_rule import check_chain_gradients, check_fan_out_prediction, check_grad_f
+from bpcourse.checks.gradient_descent import check_critical_lr, check_momentum_step, check_step
+from bpcourse.checks.introduction import check_momentum_prediction, check_net_input
+from bpcourse.checks.loss_functions import check_half_sse_gradient, check_saturation_ratio, check_sigmoid_ce_delta
+from tests.conftest import failure, stub
 
 MODULES = ["introduction", "gradient_descent", "loss_functions", "chain_rule", "delta_rule",
            "matrix_backprop", "training", "autograd"]
@@ -64,3 +71,23 @@ def test_environment_variable_is_read_when_the_check_runs(monkeypatch):
 def test_passing_answer_returns_its_feedback_in_graded_mode(graded_mode):
     feedback = gradient_descent.check_step(lambda w, grad, lr: w - lr * grad)
     assert feedback.passed
+
+
+@pytest.mark.parametrize("check", [check_net_input, check_step, check_momentum_step,
+                                   check_sigmoid_ce_delta, check_grad_f, check_chain_gradients])
+def test_function_exercises_report_not_done_for_a_stub_or_none(check):
+    for answer in (stub, None):
+        feedback = check(answer)
+        assert feedback.status == "not done" and "not done yet" in repr(feedback)
+
+
+@pytest.mark.parametrize("check", [check_momentum_prediction, check_critical_lr,
+                                   check_half_sse_gradient, check_saturation_ratio,
+                                   check_fan_out_prediction])
+def test_value_exercises_report_not_done_for_none(check):
+    assert check(None).status == "not done"
+
+
+def test_a_crash_or_missing_return_is_reported_case_by_case():
+    text = failure(check_step(lambda w, grad, lr: w / 0 if w == 3.0 else None))
+    assert "raised ZeroDivisionError" in text and "returned None — did you forget `return`?" in text

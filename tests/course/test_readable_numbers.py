@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 NOISE = re.compile(r"\d\.\d*?(?:0{6,}[1-9]|9{6,}\d)|\de-1[5-9]")   # a 15–17-digit tail, or a residue near 1e-16
 READ = sorted(p for folder in ("solutions", "notebooks") for p in (ROOT / folder).glob("0[1-4]_*.ipynb"))
 

@@ -1,6 +1,6 @@
 """Every exercise check of notebooks 00–06 against its catalogue of learner answers: right answers written in
 several forms pass, each typical mistake is rejected with its own hint (on every case it fails), and the
-untouched exercise says "not done yet". (Notebook 07's catalogue is in test_checks_autograd.py.)"""
+untouched exercise says "not done yet". (Notebook 07's catalogue is in test_autograd.py.)"""
 import re
 from fractions import Fraction
 

@@ -1,5 +1,4 @@
 """Figure helpers (bpcourse.plots): data on the axes, labels, a saved PNG of each to look at."""
-from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -7,16 +6,13 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-from bpcourse import plots  # noqa: E402
-from bpcourse.datasets import two_moons, xor  # noqa: E402
-from bpcourse.descent import descend  # noqa: E402
-from bpcourse.nn import Network  # noqa: E402
-from bpcourse.surfaces import get_surface  # noqa: E402
-from bpcourse.worked.examples import example_222, example_2321  # noqa: E402
-
-ARTIFACTS = Path(__file__).parent / "artifacts"
+from bpcourse import plots
+from bpcourse.datasets import two_moons, xor
+from bpcourse.descent import descend
+from bpcourse.nn import Network
+from bpcourse.surfaces import get_surface
+from bpcourse.worked.examples import example_222, example_2321
+from tests.conftest import ARTIFACTS
 
 
 def save(fig, name):
@@ -134,7 +130,6 @@ def test_activations_come_from_the_library():
 def test_course_style_makes_opaque_white_figures_in_the_colour_blind_safe_cycle():
     import io
 
-    import matplotlib
     from PIL import Image
 
     from bpcourse.plots import CYCLE, figure_png, new_figure, use_course_style

@@ -1,25 +1,19 @@
 """Widget callbacks without a browser: the figure's data follow the controls, divergence and bad
 input are reported, the step-through visits every stage with the trace's numbers."""
 import base64
-from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 
-matplotlib.use("Agg")
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
-
-from bpcourse.nn import Network  # noqa: E402
-from bpcourse.plots import live  # noqa: E402
-from bpcourse.plots.canvas import TextCachingCanvas  # noqa: E402
-from bpcourse.training import TrainingDiverged  # noqa: E402
-from bpcourse.widgets import STAGE_KINDS, WIDGET_MIME, BackpropStepper, DescentExplorer, TrainingExplorer  # noqa: E402
-from bpcourse.worked.examples import example_222, example_2321  # noqa: E402
-
-ARTIFACTS = Path(__file__).parent / "artifacts"
+from bpcourse.nn import Network
+from bpcourse.plots import live
+from bpcourse.plots.canvas import TextCachingCanvas
+from bpcourse.training import TrainingDiverged
+from bpcourse.widgets import STAGE_KINDS, WIDGET_MIME, BackpropStepper, DescentExplorer, TrainingExplorer
+from bpcourse.worked.examples import example_222, example_2321
+from tests.conftest import ARTIFACTS
 
 
 def save(widget, name):

@@ -23,7 +23,7 @@ import pytest
 from coursetools import assignments
 from coursetools.hub import hand_over
 from coursetools.hubtrial import Kernel, TrialHub
-from tests import test_browser as ui
+from tests.course import test_browser as ui
 
 browser = ui.browser  # the browser tests' headless Chromium, a fixture here too
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from coursetools import hub
-from tests.test_environment import ROOT, dry_run
+from tests.conftest import ROOT, dry_run
 
 CONFIG = (ROOT / "hub" / "jupyterhub_config.py").read_text()
 
@@ -52,5 +52,5 @@ def test_link_course_refuses_to_replace_a_folder(tmp_path):
 
 def test_make_test_leaves_the_hub_to_make_test_hub():
     assert '-m "not hub"' in dry_run("test")
-    assert "-m hub" in dry_run("test-hub") and "tests/test_hub.py" in dry_run("test-hub")
+    assert "-m hub" in dry_run("test-hub") and "tests/tooling/test_hub_end_to_end.py" in dry_run("test-hub")
     assert "make test && make test-hub" in (ROOT / ".ci" / "run").read_text()

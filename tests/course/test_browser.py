@@ -30,10 +30,10 @@ import pytest
 from bpcourse.widgets import WIDGET_MIME
 from coursetools.build import without_outputs
 from coursetools.hubtrial import free_port, kill, processes, wait_until_gone
+from tests.conftest import ARTIFACTS, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
+ARTIFACTS = ARTIFACTS / "browser"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # Chromium flags for a closed network and a root user (the probe-tested set; see README).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

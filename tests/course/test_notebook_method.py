@@ -5,8 +5,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from tests.conftest import ROOT
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "06_training.ipynb"
+NOTEBOOK = ROOT / "solutions" / "06_training.ipynb"
 
 
 def names_in(node):

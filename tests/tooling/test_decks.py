@@ -1,5 +1,5 @@
 """The offline decks of `make slides` (coursetools.decks): what a deck's HTML holds and loads. The browser test
-(tests/test_browser.py) opens one from file:// with the network off."""
+(tests/course/test_browser.py) opens one from file:// with the network off."""
 import re
 
 import nbformat

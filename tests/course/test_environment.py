@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
+from tests.conftest import ROOT, dry_run
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def requirements(path):
@@ -30,12 +30,6 @@ def test_lock_pins_every_requirement_to_a_version_it_allows():
         versions = pins.get(canonical(req.name))
         assert versions, f"{req.name} is in requirements.txt but not in requirements-lock.txt: run `make lock`"
         assert all(req.specifier.contains(v) for v in versions), f"{req.name}: lock has {versions}, requirements.txt asks {req}"
-
-
-def dry_run(*args):
-    """The commands ``make`` would run, free of the variables of any make this test runs under (a bare environment)."""
-    env = {"PATH": os.environ["PATH"]}
-    return subprocess.run(["make", "-n", "-B", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
 
 
 @pytest.mark.parametrize("target", ["slides", "lint"])
