@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..graphs import Graph, NeuronChain, squared_error
-from .feedback import as_array, check_value, close, exercise_check, fmt, run_cases
+from .feedback import array_hint, check_value, close, exercise_check, fmt, run_cases
 
 
 @exercise_check
@@ -79,11 +79,9 @@ def check_chain_gradients(fn):
                 (mistake(lambda g, i, a, x: g * a * x), "neuron i's input is x times the weights before it, not x itself")]
 
     def hint(args, got, exp):
-        if np.shape(got) != np.shape(exp):
-            return f"return one gradient per weight ({len(exp)}), first weight first"
-        if not np.all(np.isfinite(as_array(got))):
-            return "not finite: do not divide by a weight (it can be 0); multiply the weights after it instead"
-        return "∂E/∂w_i = 2·(o − t) · (all weights after w_i) · (the input of neuron i)"
+        return array_hint(got, np.shape(exp), wrong_shape=f"return one gradient per weight ({len(exp)}), first weight first",
+                          not_finite="not finite: do not divide by a weight (it can be 0); multiply the weights after it instead",
+                          otherwise="∂E/∂w_i = 2·(o − t) · (all weights after w_i) · (the input of neuron i)")
     return run_cases("03.2", "gradients of a neuron chain", fn, cases, hint, mistakes)
 
 

@@ -126,6 +126,20 @@ def as_array(x):
             return None
 
 
+def array_hint(got, shape, *, wrong_shape, not_finite, otherwise):
+    """The hint for an array answer, the most basic problem first: the wrong shape, then values that are
+    not finite (an overflow, a division by 0), else ``otherwise``.
+
+    >>> array_hint([1.0, float("inf")], (2,), wrong_shape="shape", not_finite="inf or nan", otherwise="values")
+    'inf or nan'
+    """
+    if np.shape(got) != tuple(shape):
+        return wrong_shape
+    if not np.all(np.isfinite(as_array(got))):
+        return not_finite
+    return otherwise
+
+
 def rtol_for(got):
     """The relative tolerance for a computed answer: :data:`COMPUTED_RTOL`, or :data:`ULPS` epsilons of a
     coarser float dtype (float32, float16) the answer comes in.

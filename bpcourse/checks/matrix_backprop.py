@@ -3,7 +3,7 @@ import numpy as np
 
 from ..activations import Softmax
 from ..nn import Network
-from .feedback import NOT_DONE, Feedback, as_array, compress, exercise_check, fmt, run_cases
+from .feedback import NOT_DONE, Feedback, array_hint, compress, exercise_check, fmt, run_cases
 
 SHAPE_QUESTION = {"sizes": (64, 32, 10), "N": 100}
 
@@ -193,11 +193,11 @@ def check_softmax_ce_delta(fn):
 
     def hint(args, got, expected):
         Z, T = args
-        if np.shape(got) != Z.shape:
-            return f"δ has the shape of Z, {Z.shape}: one row per sample"
-        if not np.all(np.isfinite(as_array(got))):
-            return "not finite: e^1000 overflows; subtract each row's maximum from Z before exp (the softmax is unchanged)"
-        return "turn each row of Z into probabilities, compare them with the targets, and average over the samples"
+        return array_hint(got, Z.shape, wrong_shape=f"δ has the shape of Z, {Z.shape}: one row per sample",
+                          not_finite="not finite: e^1000 overflows; subtract each row's maximum from Z before exp "
+                                     "(the softmax is unchanged)",
+                          otherwise="turn each row of Z into probabilities, compare them with the targets, and average "
+                                    "over the samples")
 
     with np.errstate(over="ignore", invalid="ignore"):
         return run_cases("05.4", "softmax + cross-entropy output delta of a batch", fn, cases, hint, mistakes)

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ..datasets import Scaler
-from .feedback import NOT_DONE, Feedback, as_array, as_number, exercise_check, fmt, run_cases
+from .feedback import NOT_DONE, Feedback, array_hint, as_number, exercise_check, fmt, run_cases
 
 BATCH_CASES = [(10, 3), (100, 32), (8, 8), (5, 1), (1, 1), (20, 7)]
 
@@ -121,11 +121,9 @@ def check_scale(fn):
                  "a constant column has nothing to scale: make it 0, not 1")]
 
     def hint(args, got, expected):
-        if np.shape(got) != expected.shape:
-            return f"return an array shaped like A, {expected.shape}"
-        if not np.all(np.isfinite(as_array(got))):
-            return "a constant column has max = min: divide by 1 there instead of 0 (its values all become 0)"
-        return "each column: (A − min) / (max − min), with min and max over the samples (axis=0)"
+        return array_hint(got, expected.shape, wrong_shape=f"return an array shaped like A, {expected.shape}",
+                          not_finite="a constant column has max = min: divide by 1 there instead of 0 (its values all become 0)",
+                          otherwise="each column: (A − min) / (max − min), with min and max over the samples (axis=0)")
     with np.errstate(divide="ignore", invalid="ignore"):
         return run_cases("06.2", "min–max scaling", fn, cases, hint, mistakes)
 
