@@ -33,6 +33,27 @@ def neuron_names(sizes, naming=None):
     return [[str(first + k) for k in range(n)] for first, n in zip(firsts, sizes)]
 
 
+def weight_names(sizes, naming=None):
+    """The weights' names, one table per layer: ``names[l][j][k]`` names W_{l+1}[j, k], the weight from
+    neuron j of layer l to neuron k of layer l + 1. Numbered, w_jk from the neurons' names (:func:`weight_name`);
+    sequential (source 002), w1, w2, … counted through the net by receiving neuron, then sending neuron.
+
+    >>> weight_names([2, 2, 2], "sequential")
+    [[['w1', 'w3'], ['w2', 'w4']], [['w5', 'w7'], ['w6', 'w8']]]
+    >>> weight_names([2, 1, 1], "numbered")
+    [[['w13'], ['w23']], [['w34']]]
+    """
+    labels = neuron_names(sizes, naming)
+    if labels[0][0].isdigit():
+        return [[[weight_name(j, k) for k in receivers] for j in senders] for senders, receivers in zip(labels, labels[1:])]
+    tables, count = [], 0
+    for senders, receivers in zip(labels, labels[1:]):
+        m = len(senders)
+        tables.append([[f"w{count + k * m + j + 1}" for k in range(len(receivers))] for j in range(m)])
+        count += m * len(receivers)
+    return tables
+
+
 def weight_name(sender, receiver):
     """w_jk for the weight from neuron ``sender`` (j) to neuron ``receiver`` (k), as plain text:
     w13, or w_{10,12} once a name has two characters (so that w1,12 and w11,2 differ).

@@ -11,12 +11,11 @@ gives the neurons' and weights' names; this module makes them SymPy symbols):
 [w5, w7],
 [w6, w8]]), (b1, b2))
 """
-import itertools
 from dataclasses import dataclass
 
 import sympy as sp
 
-from ..notation import neuron_names, weight_name
+from ..notation import neuron_names, weight_names
 from .functions import real_symbol
 
 
@@ -41,8 +40,8 @@ def network_symbols(sizes, naming, bias):
     >>> network_symbols([2, 1], "numbered", bias=True).parameters
     (w13, w23, b3)
     """
-    labels = neuron_names(sizes, naming)
-    return (_numbered if naming == "numbered" else _sequential)(labels, bias)
+    neuron_names(sizes, naming)  # refuses an unknown naming, or 'sequential' without exactly one hidden layer
+    return (_numbered if naming == "numbered" else _sequential)(list(sizes), bias)
 
 
 def neuron_symbol(letter, label):
@@ -55,26 +54,24 @@ def neuron_symbol(letter, label):
     return real_symbol(f"{letter}{label}" if label.isdigit() else f"{letter}_{label}")
 
 
-def _numbered(labels, bias):
-    weights = [sp.Matrix([[real_symbol(weight_name(j, k)) for k in receivers] for j in senders])
-               for senders, receivers in zip(labels, labels[1:])]
+def _weight_matrices(sizes, naming):
+    return [sp.Matrix([[real_symbol(name) for name in row] for row in table]) for table in weight_names(sizes, naming)]
+
+
+def _numbered(sizes, bias):
+    labels = neuron_names(sizes, "numbered")
+    weights = _weight_matrices(sizes, "numbered")
     biases = [sp.Matrix([[real_symbol(f"b{k}") for k in layer]]) for layer in labels[1:]] if bias else None
     parameters = [w for W in weights for w in W] + ([b for B in biases for b in B] if bias else [])
     return NetworkSymbols(labels, tuple(real_symbol(f"x{j}") for j in labels[0]),
                           tuple(real_symbol(f"t{k}") for k in labels[-1]), weights, biases, tuple(parameters))
 
 
-def _sequential(labels, bias):
-    sizes = [len(layer) for layer in labels]
-    number, weights = itertools.count(1), []
-    for m, n in zip(sizes, sizes[1:]):
-        W = sp.zeros(m, n)
-        for k in range(n):               # by receiving neuron, then sending neuron
-            for j in range(m):
-                W[j, k] = real_symbol(f"w{next(number)}")
-        weights.append(W)
+def _sequential(sizes, bias):
+    labels = neuron_names(sizes, "sequential")
+    weights = _weight_matrices(sizes, "sequential")
     shared = [real_symbol(f"b{l}") for l in range(1, len(sizes))]
     biases = [sp.Matrix([[b] * n]) for b, n in zip(shared, sizes[1:])] if bias else None
-    parameters = [W[j, k] for W in weights for k in range(W.cols) for j in range(W.rows)] + (shared if bias else [])
+    parameters = [W[j, k] for W in weights for k in range(W.cols) for j in range(W.rows)] + (shared if bias else [])  # w1, w2, …
     return NetworkSymbols(labels, tuple(real_symbol(label) for label in labels[0]),
                           tuple(real_symbol(f"t{k}") for k in range(1, sizes[-1] + 1)), weights, biases, tuple(parameters))

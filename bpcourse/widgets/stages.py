@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..notation import neuron_names, weight_name
+from ..notation import neuron_names, weight_names
 
 STAGE_KINDS = ("forward", "loss", "output delta", "hidden delta", "gradient", "update")
 
@@ -47,10 +47,10 @@ def _factor(x):
     return f"({_number(x, 4)})" if x < 0 else _number(x, 4)
 
 
-def backprop_stages(trace, net, previous=None, names=None):
+def backprop_stages(trace, net, previous=None):
     """The :class:`Stage` list of one step of ``net`` on one sample, from its ``trace``.
     ``previous`` is the trace of the step before, whose changes are the Δw(t−1) of the momentum
-    term (zero without it); ``names`` the neurons' names (default: :func:`~bpcourse.notation.neuron_names`).
+    term (zero without it). Neurons and weights are named by :mod:`bpcourse.notation`.
 
     >>> from bpcourse.worked.examples import example_222
     >>> ex = example_222()
@@ -58,7 +58,7 @@ def backprop_stages(trace, net, previous=None, names=None):
     >>> [s.kind for s in stages][:4], round(stages[2].values["loss"], 9)  # source 002 prints E_total = 0.298371109
     (['forward', 'forward', 'loss', 'output delta'], 0.298371109)
     """
-    writer = _StageWriter(trace.numpy(), net, previous, names)
+    writer = _StageWriter(trace.numpy(), net, previous)
     forward, back = range(1, len(writer.layers) + 1), range(len(writer.layers), 0, -1)
     return ([writer.forward(l) for l in forward] + [writer.loss()] + [writer.delta(l) for l in back]
             + [writer.gradient(l) for l in back] + [writer.update(l) for l in back])
@@ -75,13 +75,13 @@ def _edges(l, W):
 class _StageWriter:
     """Writes the stages of one step from its numbers (a trace in NumPy), one part of the step at a time."""
 
-    def __init__(self, trace, net, previous, names):
+    def __init__(self, trace, net, previous):
         self.trace, self.net, self.layers = trace, net, trace.layers
         self.previous_changes = ([np.zeros_like(layer.W) for layer in trace.layers] if previous is None
                                  else [layer.change_W for layer in previous.numpy().layers])   # Δw(t−1)
         self.outs = [trace.X[0]] + [layer.o[0] for layer in trace.layers]   # o of every layer, inputs first
         self.sizes = [len(o) for o in self.outs]
-        self.names = neuron_names(self.sizes) if names is None else names
+        self.names, self.weight_names = neuron_names(self.sizes), weight_names(self.sizes)
         self.dE_do = net.loss_function.gradient(self.outs[-1][None, :], trace.T[0][None, :])[0]
 
     def forward(self, l):
@@ -131,8 +131,8 @@ class _StageWriter:
 
     def gradient(self, l):
         """∂E/∂w_jk = o_j·δ_k for every weight into layer l, and ∂E/∂b_k = δ_k."""
-        layer, senders, receivers = self.layers[l - 1], self.names[l - 1], self.names[l]
-        lines = [f"∂E/∂{weight_name(senders[j], receivers[k])} = o·δ = {_factor(self.outs[l - 1][j])}·"
+        layer, weights, receivers = self.layers[l - 1], self.weight_names[l - 1], self.names[l]
+        lines = [f"∂E/∂{weights[j][k]} = o·δ = {_factor(self.outs[l - 1][j])}·"
                  f"{_factor(layer.delta[0, k])} = {_number(layer.grad_W[j, k])}" for j, k in np.ndindex(layer.W.shape)]
         if layer.grad_b is not None:
             lines += [f"∂E/∂b_{name} = δ = {_number(layer.grad_b[k])}" for k, name in enumerate(receivers)]
@@ -142,8 +142,9 @@ class _StageWriter:
 
     def update(self, l):
         """Δw(t) = −α·∂E/∂w + γ·Δw(t−1) and w ← w + Δw for every weight into layer l, and the biases' new values."""
-        layer, previous, senders, receivers = self.layers[l - 1], self.previous_changes[l - 1], self.names[l - 1], self.names[l]
-        lines = [f"Δ{weight_name(senders[j], receivers[k])} = −{self.trace.lr:g}·{_factor(layer.grad_W[j, k])} + "
+        layer, previous = self.layers[l - 1], self.previous_changes[l - 1]
+        weights, receivers = self.weight_names[l - 1], self.names[l]
+        lines = [f"Δ{weights[j][k]} = −{self.trace.lr:g}·{_factor(layer.grad_W[j, k])} + "
                  f"{self.trace.momentum:g}·{_factor(previous[j, k])} = {_number(layer.change_W[j, k], 4)};  "
                  f"w: {_number(layer.W[j, k], 4)} → {_number(layer.new_W[j, k])}" for j, k in np.ndindex(layer.W.shape)]
         if layer.change_b is not None:

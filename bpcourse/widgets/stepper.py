@@ -4,7 +4,6 @@ import html
 
 import ipywidgets as widgets
 
-from ..notation import neuron_names
 from ..plots.network import NetworkDiagram, network_figsize
 from ..plots.style import FONT, READ_COLOR, WRITE_COLOR, new_figure
 from .base import FigureWidget
@@ -34,7 +33,7 @@ class BackpropStepper(FigureWidget):
     ('forward', 2)
     """
 
-    def __init__(self, net, X, T, lr=0.5, momentum=0.0, *, names=None):
+    def __init__(self, net, X, T, lr=0.5, momentum=0.0):
         if max(net.sizes) > 6 or len(net.sizes) > 5:
             raise ValueError(f"net: expected a small net to draw (at most 5 layers of at most 6 neurons), got sizes {net.sizes}")
         if net.shared_biases:
@@ -44,7 +43,6 @@ class BackpropStepper(FigureWidget):
         if self.X.shape[0] != 1:
             raise ValueError(f"X: expected one sample to step through, got {self.X.shape[0]}")
         self.lr, self.momentum = lr, momentum
-        self.names = neuron_names(net.sizes) if names is None else names
         self.traces, self.stage_lists = [], []
         self._advance_update()
         self.position = (0, 0)
@@ -53,7 +51,7 @@ class BackpropStepper(FigureWidget):
         self.previous_button.on_click(lambda button: self.previous())
         self.next_button.on_click(lambda button: self.next())
         figure, self.ax_net = new_figure(figsize=network_figsize(net.sizes))
-        self.diagram = NetworkDiagram(self.net.weights, names=self.names, ax=self.ax_net)
+        self.diagram = NetworkDiagram(self.net.weights, ax=self.ax_net)
         self.loss_text = self.ax_net.text(len(net.sizes) - 1, self.ax_net.get_ylim()[0] + 0.2, "", ha="center",
                                           fontsize=FONT["title"], bbox={"fc": "white", "lw": 2})
         self.panel = widgets.HTML()  # the stage's formulas: text the browser lays out, not pixels to render
@@ -64,7 +62,7 @@ class BackpropStepper(FigureWidget):
         previous = self.traces[-1] if self.traces else None
         trace = self.net.step(self.X, self.T, self.lr, self.momentum)
         self.traces.append(trace)
-        self.stage_lists.append(backprop_stages(trace, self.net, previous, self.names))
+        self.stage_lists.append(backprop_stages(trace, self.net, previous))
 
     @property
     def trace(self):

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 from IPython.display import Markdown
 
-from ..notation import neuron_names, weight_name
+from ..notation import neuron_names, weight_name, weight_names
 from ..tables import markdown_table
 from .published import printed_precision
 
-# Source 002 counts the weights by receiving neuron, then sending neuron: (layer, j, k) with W_l[j, k] = w_jk.
-WEIGHTS_222 = {"w1": (0, 0, 0), "w2": (0, 1, 0), "w3": (0, 0, 1), "w4": (0, 1, 1),
-               "w5": (1, 0, 0), "w6": (1, 1, 0), "w7": (1, 0, 1), "w8": (1, 1, 1)}
+# Source 002's weights w1 … w8 and where each stands: (layer, j, k) with W_l[j, k] = w_jk.
+WEIGHTS_222 = dict(sorted(((name, (l, j, k)) for l, table in enumerate(weight_names([2, 2, 2], "sequential"))
+                          for j, row in enumerate(table) for k, name in enumerate(row)), key=lambda item: int(item[0][1:])))
 
 
 def values_222(trace, loss_after_10000):

@@ -238,7 +238,9 @@ def test_stepper_shows_the_numbers_and_highlights():
     save(stepper, "widget_stepper_222_forward.png")
     for _ in range(5):
         stepper.next()   # loss, output δ, hidden δ, gradient 2, gradient 1
-    assert stepper.stage.kind == "gradient" and "0.000438568" in stepper.panel.value  # ∂E/∂w1
+    assert stepper.stage.kind == "gradient" and "∂E/∂w1 = o·δ" in stepper.panel.value and "0.000438568" in stepper.panel.value
+    named = [line.split(" =")[0] for line in stepper.stage.lines][:4]
+    assert named == ["∂E/∂w1", "∂E/∂w3", "∂E/∂w2", "∂E/∂w4"]  # as source 002 names them
     save(stepper, "widget_stepper_222_gradient.png")
 
 
