@@ -6,7 +6,7 @@ Notation: ``z`` is a layer's net input, ``a = f(z)`` its output. ``backward(z, a
 ∂E/∂a into ∂E/∂z; for elementwise activations that is ``grad_a * f'(z)``.
 """
 from .backend import array_module, row_sums
-from .validate import named
+from .validate import registered
 
 
 class Activation:
@@ -209,4 +209,4 @@ def get_activation(spec):
     >>> get_activation("tanh")
     tanh
     """
-    return named("activation", spec, ACTIVATIONS, Activation)
+    return registered("activation", spec, ACTIVATIONS, Activation)

@@ -9,7 +9,7 @@ where log o would round a saturated output to 0.
 """
 from .activations import Sigmoid, Softmax
 from .backend import array_module, row_sums
-from .validate import named
+from .validate import registered
 
 
 def _clipped_log(x):
@@ -239,4 +239,4 @@ def get_loss(spec):
     >>> get_loss("cross_entropy")
     cross_entropy
     """
-    return named("loss", spec, LOSSES, Loss)
+    return registered("loss", spec, LOSSES, Loss)

@@ -8,12 +8,12 @@ import numpy as np
 from .backend import to_numpy
 
 
-def named(argument, spec, registry, base):
+def registered(argument, spec, registry, base):
     """``spec`` itself when it is a ``base`` instance, else a new instance of the class ``registry``
     holds under that name.
 
     >>> from bpcourse.activations import ACTIVATIONS, Activation
-    >>> named("activation", "relu", ACTIVATIONS, Activation)
+    >>> registered("activation", "relu", ACTIVATIONS, Activation)
     relu
     """
     if isinstance(spec, base):
