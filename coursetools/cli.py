@@ -6,8 +6,8 @@ non-zero exit status, never a traceback.
 ...     raise UserError("submissions: expected a folder, got 'nowhere'")
 >>> with contextlib.redirect_stderr(io.StringIO()) as err:
 ...     status = run(main, "python -m coursetools.example")
->>> status, err.getvalue()
-(2, "python -m coursetools.example: submissions: expected a folder, got 'nowhere'\n")
+>>> status, err.getvalue().strip()
+(2, "python -m coursetools.example: submissions: expected a folder, got 'nowhere'")
 """
 import sys
 
