@@ -37,6 +37,9 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # The RISE slideshow page loads the ipywidgets manager only with rise/labextensions (see its remoteEntry.js).
 LAB_EXTENSIONS := --LabServerApp.extra_labextensions_path="$(CURDIR)/rise/labextensions"
 
+# lab/: a quiet terminal (the URL to open, and errors) and no news prompt on the page (lab/jupyter_server_config.py).
+# A learner alone: nbgrader's Validate button, which says what the autograder would, and none of its class tools.
+lab: export JUPYTER_CONFIG_PATH := $(CURDIR)/lab$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOK_DIR) $(ROOT_FLAG) $(LAB_EXTENSIONS) $(LAB_ARGS)
 
@@ -73,7 +76,8 @@ lock: | $(BIN)/python
 	$(BIN)/python -m uv pip compile --quiet --universal --python-version 3.10 --no-header --annotation-style line \
 		$(if $(UPGRADE),--upgrade) requirements.txt -o $(LOCK)
 
-# Learner notebooks from the solved ones, both executed top to bottom (FORCE=1 replaces edited ones).
+# Learner notebooks from the solved ones, both executed top to bottom; edited ones are kept (FORCE=1 replaces them,
+# each first saved in notebooks/backups/). Keeping one is no failure; `python -m coursetools.build --check` exits 1.
 notebooks: $(STAMP)
 	$(BIN)/python -m coursetools.build $(if $(FORCE),--force)
 
@@ -87,8 +91,9 @@ COURSE ?= course
 assignments: $(STAMP)
 	$(BIN)/python -m coursetools.assignments --course $(COURSE) build
 
-# Grade SUBMISSIONS/<learner>/<notebook>.ipynb with nbgrader autograde; writes SUBMISSIONS/grades.csv.
-autograde: $(STAMP)
+# Grade SUBMISSIONS/<learner>/<notebook>.ipynb with nbgrader autograde; writes SUBMISSIONS/grades.csv. Builds the
+# course first where it is missing.
+autograde: $(STAMP) $(if $(SUBMISSIONS),$(COURSE)/nbgrader_config.py)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make autograde SUBMISSIONS=DIR (DIR/<learner>/<notebook>.ipynb)" >&2; exit 2; }
 	$(BIN)/python -m coursetools.assignments --course $(COURSE) autograde $(SUBMISSIONS)
 

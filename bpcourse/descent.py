@@ -105,10 +105,11 @@ def _sign(x):
 
 
 def regime(path, surface=None):
-    """How a run ended, as one word: ``"diverged"``, ``"converged"``, ``"oscillating"`` (the last
-    steps alternate in direction: each jumps over the minimum), ``"at_minimum"`` (still moving,
-    but within ``NEAR`` domain widths of a known minimum of ``surface``), ``"swinging"``
-    (momentum carries it back and forth) or ``"crawling"`` (the steps still go one way).
+    """How a run ended, as one word: ``"diverged"``, ``"converged"``, ``"oscillating"`` (the steps
+    jump over the minimum: the last ones alternate in direction, or E ended no lower without
+    momentum), ``"at_minimum"`` (still moving, but within ``NEAR`` domain widths of a known
+    minimum of ``surface``), ``"swinging"`` (momentum carries it back and forth, or past a minimum
+    and no lower) or ``"crawling"`` (the steps still go one way, downhill).
 
     >>> from bpcourse.surfaces import get_surface
     >>> s = get_surface("parabola")
@@ -120,13 +121,14 @@ def regime(path, surface=None):
     if _has_converged(path, surface):
         return "converged"
     turns = _turns(path)
-    if len(turns) >= 3 and turns[-3:].all():
+    if _alternating(turns):
         return "oscillating"
     if _nearest_minimum(path, surface) is not None:
         return "at_minimum"
-    if path.momentum > 0 and turns.sum() >= 2:
+    downhill = path.losses[-1] < path.losses[0]
+    if path.momentum > 0 and (turns.sum() >= 2 or not downhill):
         return "swinging"
-    return "crawling"
+    return "crawling" if downhill else "oscillating"
 
 
 def describe(path, surface=None):
@@ -145,33 +147,57 @@ def describe(path, surface=None):
     if kind == "diverged" and path.blew_up:
         return f"Diverged: after step {path.taken} the next point runs off (towards infinity). {smaller}"
     if kind == "diverged":
-        return f"Diverged: each step overshoots further, E grew from {E0:.4g} to {E:.4g} in {path.taken} steps. {smaller}"
+        return f"Diverged: each step overshoots further, E grew from {E0:.4g} to {E:.4g} in {_steps(path.taken)}. {smaller}"
     if kind == "converged":
         elsewhere = _global_elsewhere(path, surface)
         local = f" This is a local minimum; {elsewhere}." if elsewhere else ""
-        return f"Converged to w = {_point(w)} with E = {E:.4g} after {path.taken} steps.{local}"
-    moving = f"Still moving after {path.taken} steps: E fell from {E0:.4g} to {E:.4g} at w = {_point(w)}."
-    if kind == "oscillating":
-        less = " or less momentum γ" if path.momentum > 0 else ""
-        return (f"{moving} The steps alternate in direction: each jumps over the minimum to the other side. "
-                f"A smaller learning rate α{less} would go in without overshooting.")
+        return f"Converged to w = {_point(w)} with E = {E:.4g} after {_steps(path.taken)}.{local}"
     if kind == "at_minimum":
         minimum = np.asarray(surface.minima[_nearest_minimum(path, surface)], dtype=float)
         elsewhere = _global_elsewhere(path, surface)
-        settle = f"more steps only settle it there; {elsewhere}." if elsewhere else "nothing to change, more steps settle it."
-        return (f"{moving} It is already at the {_minimum_name(path, surface)} minimum {_point(minimum)} "
-                f"(off by {np.linalg.norm(w - minimum):.2g}): {settle}")
+        settle = (f"More steps only settle it there; {elsewhere}." if elsewhere
+                  else "Nothing to change: more steps settle it closer.")
+        return (f"After {_steps(path.taken)} w = {_point(w)} is already at the {_minimum_name(path, surface)} minimum "
+                f"{_point(minimum)} (off by {np.linalg.norm(w - minimum):.2g}), {_change(E0, E)}. {settle}")
+    moving = f"Still moving after {_steps(path.taken)}: {_change(E0, E)} at w = {_point(w)}."
+    if kind == "oscillating":
+        less = " or less momentum γ" if path.momentum > 0 else ""
+        jumps = ("The steps alternate in direction: each jumps over the minimum to the other side." if _alternating(_turns(path))
+                 else f"Each step jumps over the minimum, landing {'higher' if E > E0 else 'as high'} on the other side.")
+        return f"{moving} {jumps} A smaller learning rate α{less} would go in without overshooting."
     if kind == "swinging":
         minima = "minimum" if len(getattr(surface, "minima", [])) == 1 else "minima"
-        return (f"{moving} Momentum γ = {path.momentum:.3g} carries it back and forth past the {minima}; "
+        way = "back and forth past" if _turns(path).sum() >= 2 else "past"
+        return (f"{moving} Momentum γ = {path.momentum:.3g} carries it {way} the {minima}; "
                 f"less momentum (or more steps) would let it settle.")
     return f"{moving} The steps still go one way: more steps, a larger learning rate or momentum would get further."
+
+
+def _steps(n):
+    """``n`` steps, in words: "1 step", "2 steps"."""
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
+def _change(E0, E):
+    """How E went from the start ``E0`` to the end ``E``, in words.
+
+    >>> _change(2.0, 0.5), _change(0.5, 2.0)
+    ('E fell from 2 to 0.5', 'E rose from 0.5 to 2')
+    """
+    if E == E0:
+        return f"E stayed at {E:.4g}"
+    return f"E {'fell' if E < E0 else 'rose'} from {E0:.4g} to {E:.4g}"
 
 
 def _turns(path):
     """For each pair of consecutive steps: True where the second goes against the first."""
     steps = np.diff(path.points, axis=0)
     return np.einsum("ij,ij->i", steps[:-1], steps[1:]) < 0
+
+
+def _alternating(turns):
+    """Whether the last three pairs of steps each turned: the steps alternate in direction."""
+    return len(turns) >= 3 and bool(turns[-3:].all())
 
 
 def _nearest_minimum(path, surface):

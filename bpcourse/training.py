@@ -7,13 +7,23 @@ import numpy as np
 
 from . import validate
 
+GROWTH_LIMIT = 1000  # an epoch loss this many times the loss before training: the run diverged
+SMALL_LOSS = 1e-3    # ... or GROWTH_LIMIT times this, for a net that starts closer to its targets than this
+LARGE_INPUT = 10     # inputs beyond ±LARGE_INPUT: the advice for a diverged run includes scaling them
+
 
 class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite; ``history`` holds the epochs completed before that."""
+    """The loss became NaN or infinite, or grew to :data:`GROWTH_LIMIT` times its value before
+    training. ``reason`` says which, in words; ``history`` holds the epochs completed before that.
 
-    def __init__(self, message, history):
-        super().__init__(message)
-        self.history = history
+    >>> str(TrainingDiverged("the loss became nan", History(loss=[0.5]), "Try a smaller learning rate."))
+    'training diverged in epoch 2: the loss became nan. Try a smaller learning rate. net.history keeps the 1 epoch before it.'
+    """
+
+    def __init__(self, reason, history, advice):
+        kept = f"the {history.epochs} epoch{'s' if history.epochs != 1 else ''} before it" if history.epochs else "no epoch"
+        super().__init__(f"training diverged in epoch {history.epochs + 1}: {reason}. {advice} net.history keeps {kept}.")
+        self.reason, self.history = reason, history
 
 
 @dataclass
@@ -90,8 +100,10 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
     batches, measured before each update (as in Keras); they are summed on the backend and read
     once per epoch. ``validation=(X_val, T_val)`` is scored after each epoch; with ``patience``
     training stops after that many epochs without a lower validation loss, the best parameters are
-    restored and the momentum is reset. A NaN or infinite epoch loss raises
-    :class:`TrainingDiverged` (``net.history`` keeps the epochs completed before it).
+    restored and the momentum is reset. An epoch loss that is NaN or infinite, or over
+    :data:`GROWTH_LIMIT` times the loss before training (or than :data:`SMALL_LOSS`, for a net that
+    starts below it), raises :class:`TrainingDiverged` with advice (``net.history`` keeps the epochs
+    completed before it): a run whose loss grows a thousandfold is overshooting, not learning.
     ``callback(history)``, if given, is called after every epoch (e.g. to move a progress widget).
 
     >>> from bpcourse.nn import Network
@@ -115,14 +127,13 @@ def train(net, X, T, lr=0.1, momentum=0.0, epochs=10, batch_size=None, shuffle=T
     best = None
     bar = _progress_bar(epochs, progress)
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported, not warned about
+        start = _mean_loss(net, X, T, size)
         for epoch in bar:
             order = net.xp.asarray(net.permutation(X.shape[0])) if shuffle and size < X.shape[0] else None
             loss, acc = _epoch(net, X, T, order, size, lr, momentum, rule)
-            if not math.isfinite(loss):
-                raise TrainingDiverged(
-                    f"training diverged: the loss became {loss} in epoch {epoch + 1} (lr={lr}, momentum={momentum}); "
-                    f"try a smaller learning rate, e.g. lr={lr / 10:g}. net.history keeps the {history.epochs} "
-                    "completed epochs.", history)
+            reason = _divergence(loss, start)
+            if reason is not None:
+                raise TrainingDiverged(reason, history, _advice(X, lr, momentum))
             _record(history.loss, history.accuracy, loss, acc)
             if validation is not None:
                 _record(history.val_loss, history.val_accuracy, *_score(net, *validation, rule))
@@ -168,6 +179,34 @@ def _patience(patience, validation):
     if validation is None:
         raise ValueError("patience: early stopping needs validation=(X_val, T_val), got validation=None")
     return patience
+
+
+def _mean_loss(net, X, T, size):
+    """E of ``net`` on (X, T) as it is now, summed over batches of ``size`` (no more memory than training takes)."""
+    total = sum(net.sample_losses(net.forward_pass(X[i:i + size]), T[i:i + size]).sum() for i in range(0, X.shape[0], size))
+    return float(total) / X.shape[0]
+
+
+def _divergence(loss, start):
+    """Why an epoch whose mean loss is ``loss``, after ``start`` before training, diverged; None if it did not.
+
+    >>> _divergence(0.4, 0.7), _divergence(float("nan"), 0.7), _divergence(900.0, 0.7)
+    (None, 'the loss became nan', 'the loss grew from 0.7 before training to 900, over 1000 times as much')
+    """
+    if not math.isfinite(loss):
+        return f"the loss became {loss}"
+    if loss > GROWTH_LIMIT * max(start, SMALL_LOSS):
+        return f"the loss grew from {start:.4g} before training to {loss:.4g}, over {GROWTH_LIMIT} times as much"
+    return None
+
+
+def _advice(X, lr, momentum):
+    """What to try after a diverged run: a smaller learning rate (or less momentum), and scaled inputs where they are large."""
+    less_momentum = f" or less momentum than {momentum:g}" if momentum else ""
+    largest = float(abs(X).max())
+    scale = (f"; or scale the inputs, which reach |x| = {largest:.3g}, to [0, 1] with bpcourse.datasets.Scaler"
+             if largest > LARGE_INPUT else "")
+    return f"The steps overshoot: try a smaller learning rate than lr={lr:g}, e.g. lr={lr / 10:g}{less_momentum}{scale}."
 
 
 def _progress_bar(epochs, enabled):

@@ -2,10 +2,11 @@
 trainer's passes read as the maths because every check they need lives here."""
 import math
 import numbers
+import reprlib
 
 import numpy as np
 
-from .backend import to_numpy
+from .backend import array_module, to_numpy
 
 
 def registered(argument, spec, registry, base):
@@ -70,24 +71,55 @@ def momentum(value, name="momentum"):
 
 
 def finite_matrix(name, value, columns, dtype, xp=np):
-    """``value`` as a 2-D ``xp`` float array with ``columns`` columns (a 1-D input is one sample).
-    Arrays already on the backend stay there: the checks run where the data lives.
+    """``value`` as a 2-D ``xp`` float array with ``columns`` columns, one row per sample (a 1-D
+    input of ``columns`` numbers is one sample). Arrays already on the backend stay there: the
+    checks run where the data lives. A wrong shape is told with the fix that fits it.
 
     >>> finite_matrix("X", [0.05, 0.10], 2, "float64").shape
     (1, 2)
     """
-    try:
-        a = xp.asarray(value, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name}: expected numbers in an array of shape (n_samples, {columns}), "
-                        f"got {type(value).__name__}") from exc
-    if a.ndim == 1:
+    a = _float_array(name, value, dtype, xp, f"an array of shape (n_samples, {columns})")
+    if a.ndim == 1 and a.shape[0] == columns:
         a = a.reshape(1, -1)
     if a.ndim != 2 or a.shape[1] != columns or a.shape[0] == 0:
-        raise ValueError(f"{name}: expected shape (n_samples, {columns}), got {tuple(a.shape)}")
+        raise ValueError(f"{name}: expected shape (n_samples, {columns}), got {_shape_and_fix(name, a, columns)}")
     if not bool(xp.isfinite(a).all()):
         raise ValueError(f"{name}: expected finite values, got {int((~xp.isfinite(a)).sum())} NaN or infinite entries")
     return a
+
+
+def _float_array(name, value, dtype, xp, expected):
+    """``value`` as an ``xp`` array of ``dtype``; None, text and nested lists of unequal lengths are
+    refused, saying what was ``expected`` instead."""
+    if value is None:
+        raise TypeError(f"{name}: expected {expected}, got None")
+    try:
+        return xp.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: expected numbers in {expected}, got {type(value).__name__} "
+                        f"{reprlib.repr(value)} ({exc})") from exc
+
+
+def _shape_and_fix(name, a, columns):
+    """The shape of ``a``, which is not (n_samples, ``columns``), and how to fix the usual causes."""
+    shape, short = tuple(a.shape), name.split()[-1]   # the array's own name: T for "validation T"
+    if a.ndim == 0:
+        one = f"; one sample of one value is [[{float(a):g}]]" if columns == 1 else ""
+        return f"a single number, {float(a):g}{one}"
+    if a.ndim == 1:
+        n = shape[0]
+        given = f"a 1-D array of shape {shape}, which reads as one sample of {n} values"
+        if n % columns:
+            return f"{given}; one sample needs {columns}"
+        values = "1 value" if columns == 1 else f"{columns} values"
+        return f"{given}; for {n // columns} samples of {values} each, pass {short}.reshape(-1, {columns})"
+    if a.ndim > 2:
+        return f"a {a.ndim}-D array of shape {shape}"
+    if shape[0] == 0:
+        return f"{shape}: no samples"
+    if shape[0] == columns:
+        return f"{shape}, one sample per column; the samples go in rows: pass {short}.T"
+    return f"{shape}"
 
 
 def batch(name, value, columns, dtype, xp):
@@ -168,13 +200,13 @@ def weight_matrices(weights, sizes, dtype, xp):
     >>> [W.shape for W in weight_matrices([[[1.0, 2.0]]], [1, 2], "float64", np)]
     [(1, 2)]
     """
-    if len(weights) != len(sizes) - 1:
-        raise ValueError(f"weights: expected {len(sizes) - 1} matrices for sizes {sizes}, got {len(weights)}")
+    _one_per_layer("weights", weights, sizes, "matrix")
     checked = []
     for i, (W, m, n) in enumerate(zip(weights, sizes, sizes[1:])):
-        W = np.asarray(to_numpy(W), dtype=dtype)
+        W = _float_array(f"weights[{i}]", _on_host(W), dtype, np, f"a ({m}, {n}) matrix")
         if W.shape != (m, n):
-            raise ValueError(f"weights[{i}]: expected shape ({m}, {n}) (fan_in, fan_out), got {W.shape}")
+            transposed = "; that is (fan_out, fan_in): pass its transpose, W.T" if W.shape == (n, m) else ""
+            raise ValueError(f"weights[{i}]: expected shape ({m}, {n}) (fan_in, fan_out), got {W.shape}{transposed}")
         if not np.isfinite(W).all():
             raise ValueError(f"weights[{i}]: expected finite values, got {int((~np.isfinite(W)).sum())} NaN or infinite")
         checked.append(xp.array(W))
@@ -188,13 +220,31 @@ def bias_vectors(biases, sizes, dtype, shared_biases, xp):
     >>> [b.tolist() for b in bias_vectors([0.5, [0.0]], [2, 2, 1], "float64", False, np)]
     [[0.5, 0.5], [0.0]]
     """
-    if len(biases) != len(sizes) - 1:
-        raise ValueError(f"biases: expected {len(sizes) - 1} vectors for sizes {sizes}, got {len(biases)}")
+    _one_per_layer("biases", biases, sizes, "vector (or number)")
     return [xp.array(_bias_vector(i, b, n, dtype, shared_biases)) for i, (b, n) in enumerate(zip(biases, sizes[1:]))]
 
 
+def _one_per_layer(name, given, sizes, kind):
+    """Refuse ``given`` unless it is a list with one ``kind`` per layer of a net of ``sizes``."""
+    layers = len(sizes) - 1
+    try:
+        count = None if isinstance(given, (str, bytes)) else len(given)
+    except TypeError:
+        count = None
+    if count is None:
+        raise ValueError(f"{name}: expected a list with one {kind} per layer, {layers} for sizes {sizes}, "
+                         f"got {type(given).__name__} {reprlib.repr(given)}")
+    if count != layers:
+        raise ValueError(f"{name}: expected one {kind} per layer, {layers} for sizes {sizes}, got {count}")
+
+
+def _on_host(value):
+    """A CuPy array copied to NumPy; anything else as it is, for :func:`_float_array` to convert."""
+    return to_numpy(value) if array_module(value) is not np else value
+
+
 def _bias_vector(i, b, n, dtype, shared_biases):
-    b = np.asarray(to_numpy(b), dtype=dtype)
+    b = _float_array(f"biases[{i}]", _on_host(b), dtype, np, "a number" if shared_biases else f"a number or {n} numbers")
     if not np.isfinite(b).all():
         raise ValueError(f"biases[{i}]: expected finite values, got {b.tolist()}")
     if shared_biases:
@@ -223,9 +273,11 @@ def gradients(grad_W, grad_b, weights, biases, xp):
     checked = []
     for name, given, params in (("grad_W", grad_W, weights), ("grad_b", grad_b, biases)):
         if params is not None:
+            expected = f"{name}: expected one gradient per layer, of shapes {[p.shape for p in params]}"
+            if given is None:
+                raise ValueError(f"{expected}, got None")
             given = [xp.asarray(g) for g in given]
             if [g.shape for g in given] != [p.shape for p in params]:
-                raise ValueError(f"{name}: expected one gradient per layer, of shapes {[p.shape for p in params]}, "
-                                 f"got {[g.shape for g in given]}")
+                raise ValueError(f"{expected}, got {[g.shape for g in given]}")
             checked += given
     return checked

@@ -18,14 +18,21 @@ learner copy each such cell is moved to just below the next exercise check (the 
 calls a ``check_…`` function), keeping the order of the moved cells, so that the learner meets it only
 after answering. The moved cells must not be needed by the cells they now follow.
 
-Each learner notebook records in its metadata a hash of the sources it was generated with. A learner
-notebook whose sources no longer match that hash has been edited: the generator refuses to replace
-it unless given ``--force``, and even then it first saves the edited copy next to it under a timestamped
-name (``<name>.ipynb.<time>.bak``), so every earlier backup is kept. Stored outputs are put in a stable
-form (:mod:`coursetools.stable_outputs`): regenerating twice gives the same bytes.
+Each learner notebook records in its metadata two hashes of what it was generated as. The first, of its
+sources (:func:`sources_hash`), tells an edit: the generator keeps a learner notebook whose sources no longer
+match it, unless given ``--force``, and even then it first saves the edited copy in ``notebooks/backups/``
+under a name that says what and when (:func:`save_backup`), never over an earlier copy. The second, of its
+cells with their metadata (:func:`cells_hash`), tells a change of ``solutions/``: a learner notebook is out
+of date when what the generator makes of its solution now hashes otherwise. Running and saving a notebook in
+JupyterLab changes neither: the first leaves out all that a save changes (outputs, execution counts, cell
+metadata such as ``collapsed`` or ``scrolled``, widget state, the file's layout), and the second is compared
+with a fresh generation, never with the file. Stored outputs are put in a stable form
+(:mod:`coursetools.stable_outputs`): regenerating twice gives the same bytes.
 
-Run ``python -m coursetools.build`` (``make notebooks``); ``--check`` only reports which learner notebooks
-are out of date with ``solutions/`` and which were edited since they were generated.
+Run ``python -m coursetools.build`` (``make notebooks``). Keeping an edited notebook is what the generator
+promises, not a failure: the run ends with a summary of the notebooks generated and those kept (with how to
+replace them), and exit status 0. ``--check`` only reports the learner notebooks that are out of date with
+``solutions/``, edited since they were generated, or missing, and exits with status 1 if there is any (for CI).
 
 >>> print(stub_solutions("x = 1\\n### BEGIN SOLUTION\\ny = 2 * x\\n### END SOLUTION"), end="")
 x = 1
@@ -34,28 +41,36 @@ y = None  # your answer here
 import argparse
 import ast
 import copy
+import datetime
 import hashlib
+import itertools
 import json
 import pathlib
 import re
-import shutil
 import sys
-import time
 
 import nbformat
+from traitlets.config import Config
 
+from .cli import UserError, run
 from .stable_outputs import stabilise
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 METADATA_KEY = "bpcourse"
+SOURCES_HASH, CELLS_HASH = "generated_hash", "generated_cells_hash"   # the two hashes in METADATA_KEY
 REVEALS = "reveals-answer"                      # cell tag: moved below the next exercise check in notebooks/
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOLUTIONS, NOTEBOOKS = ROOT / "solutions", ROOT / "notebooks"
+BACKUPS = "backups"                             # the folder in notebooks/ for the edited copies that --force replaces
+REPLACE = "make notebooks FORCE=1"
 _BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[ \t]*\n(.*?)^[ \t]*{re.escape(END)}[ \t]*(?:\n|$)", re.M | re.S)
+# The kernels that run the notebooks get CurveZMQ keys from their manager: their traffic is encrypted, and
+# ipykernel does not warn, once per kernel, that it runs over TCP without encryption.
+KERNELS = Config({"KernelManager": {"transport_encryption": "auto"}})
 
 
 class LearnerEdited(RuntimeError):
-    """A learner notebook was edited since it was generated; replacing it needs ``force``."""
+    """A learner notebook the generator keeps (see :func:`why_kept`); replacing it needs ``force``."""
 
 
 def stub_solutions(source):
@@ -95,7 +110,7 @@ def learner_notebook(solution):
         if cell.cell_type == "code":
             cell.source = stub_solutions(cell.source)
     nb.metadata.pop("widgets", None)
-    nb.metadata[METADATA_KEY] = {"generated_hash": sources_hash(nb),
+    nb.metadata[METADATA_KEY] = {SOURCES_HASH: sources_hash(nb), CELLS_HASH: cells_hash(nb),
                                  "generated_by": "python -m coursetools.build (edit solutions/, not this file)"}
     return nb
 
@@ -155,35 +170,85 @@ def move_revealing_cells(cells):
 
 
 def sources_hash(nb):
-    """SHA-256 of what a learner can edit: each cell's id, type and source (outputs are not included,
-    so running a notebook does not count as editing it).
+    """SHA-256 of what a learner edits: each cell's id, type and source (outputs, execution counts and metadata,
+    which running and saving a notebook change, are left out).
 
     >>> sources_hash(nbformat.v4.new_notebook()) == sources_hash(nbformat.v4.new_notebook())
     True
     """
-    cells = [[cell.get("id", ""), cell.cell_type, cell.source] for cell in nb.cells]
-    return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return _hash([[cell.get("id", ""), cell.cell_type, cell.source] for cell in nb.cells])
+
+
+def cells_hash(nb):
+    """SHA-256 of what the generator makes of a solution, outputs aside: each cell's id, type, source and metadata.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A", id="a")])
+    >>> before = cells_hash(nb)
+    >>> nb.cells[0].metadata["slideshow"] = {"slide_type": "slide"}
+    >>> cells_hash(nb) == before
+    False
+    """
+    return _hash([[cell.get("id", ""), cell.cell_type, cell.source, cell.metadata] for cell in nb.cells])
+
+
+def _hash(rows):
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def was_edited(nb):
     """True when a learner notebook's sources differ from those it was generated with (or it was not
-    generated at all)."""
-    recorded = nb.metadata.get(METADATA_KEY, {}).get("generated_hash")
-    return recorded != sources_hash(nb)
+    generated at all).
+
+    >>> was_edited(nbformat.v4.new_notebook())
+    True
+    """
+    return nb.metadata.get(METADATA_KEY, {}).get(SOURCES_HASH) != sources_hash(nb)
 
 
-def same_sources(a, b):
-    """True when two notebooks have the same cells (ids, types, sources, cell metadata), outputs aside."""
-    def cells(nb):
-        return [(c.get("id"), c.cell_type, c.source, c.metadata) for c in nb.cells]
-    return cells(a) == cells(b)
+def generated_alike(existing, fresh):
+    """True when the learner notebook ``existing`` was generated as ``fresh`` (what the generator makes of its
+    solution now) is: their recorded cells' hashes agree. A notebook generated before that hash was recorded
+    compares the hash of its sources.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    >>> generated_alike(learner_notebook(nb), learner_notebook(nb))
+    True
+    """
+    recorded, now = existing.metadata.get(METADATA_KEY, {}), fresh.metadata[METADATA_KEY]
+    key = CELLS_HASH if CELLS_HASH in recorded else SOURCES_HASH
+    return recorded.get(key) == now[key]
+
+
+def parse(data):
+    """The notebook in ``data`` (a file's bytes), or None where it is not one (say, a merge left its conflict
+    markers in it).
+
+    >>> parse(b"<<<<<<< HEAD") is None
+    True
+    """
+    try:
+        return nbformat.reads(data.decode("utf-8"), as_version=4)
+    except (ValueError, nbformat.ValidationError):  # not UTF-8 or not JSON (both ValueErrors), not a notebook
+        return None
+
+
+def why_kept(nb):
+    """Why a learner notebook (``nb``; None where its file is not a notebook) is not replaced without ``--force``,
+    or None when it may be.
+
+    >>> why_kept(None)
+    'not a notebook that can be read (a merge conflict, or an edit outside JupyterLab?)'
+    """
+    if nb is None:
+        return "not a notebook that can be read (a merge conflict, or an edit outside JupyterLab?)"
+    return "edited since it was generated" if was_edited(nb) else None
 
 
 def execute(nb, path, timeout=300):
     """Run ``nb`` top to bottom in a fresh kernel whose working directory is the notebook's folder."""
     from nbclient import NotebookClient
 
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, config=KERNELS,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return nb
 
@@ -196,43 +261,87 @@ def write(nb, path):
 def generate(solution_path, learner_path, force=False, run=True, log=print):
     """Write the learner notebook for one solution notebook (and, with ``run``, execute both).
 
-    Refuses with :class:`LearnerEdited` when ``learner_path`` was edited since it was generated,
-    unless ``force``: then the edited copy is first saved as ``<name>.ipynb.<time>.bak`` (:func:`backup_path`).
+    Refuses with :class:`LearnerEdited` when ``learner_path`` is to be kept (edited since it was generated, see
+    :func:`why_kept`), unless ``force``: then that copy is first saved in ``backups/`` (:func:`save_backup`). A
+    learner notebook saved while the notebooks run is looked at again before it is replaced.
     """
     solution = nbformat.read(solution_path, as_version=4)
     learner = learner_notebook(solution)
-    existing = nbformat.read(learner_path, as_version=4) if learner_path.exists() else None
-    if existing is not None and was_edited(existing):
-        if not force:
-            raise LearnerEdited(f"{learner_path}: edited since it was generated; not replaced. Rename it to "
-                                f"keep your work, or run `python -m coursetools.build --force` to replace it "
-                                f"(the edited copy is then saved as {learner_path.name}.<time>.bak)")
-        backup = backup_path(learner_path)
-        shutil.copyfile(learner_path, backup)
-        log(f"{learner_path}: edited; saved the edited copy as {backup}")
+    before = guard(learner_path, force, log)
     if run:
-        log(f"executing {solution_path}")
+        log(f"executing {shown(solution_path)}")
         previous = copy.deepcopy(solution)
         write(stabilise(execute(solution, solution_path), previous), solution_path)
-        log(f"executing {learner_path}")
-        stabilise(execute(learner, learner_path), existing)
+        log(f"executing {shown(learner_path)}")
+        stabilise(execute(learner, learner_path), parse(before) if before is not None else None)
+    if read_bytes(learner_path) != before:
+        guard(learner_path, force, log)
     write(learner, learner_path)
 
 
-def backup_path(path, now=None):
-    """A new name for a backup of ``path``: ``<name>.<UTC time>.bak``, never one that exists already.
+def read_bytes(path):
+    """The bytes of the file at ``path``, None where there is none.
 
-    >>> backup_path(pathlib.Path("no-such-folder/a.ipynb"), now=0).name
-    'a.ipynb.19700101-000000.bak'
+    >>> read_bytes(pathlib.Path("no-such-folder/a.ipynb")) is None
+    True
     """
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now))
-    candidates = (path.with_name(f"{path.name}.{stamp}{f'-{n}' if n else ''}.bak") for n in range(10_000))
-    return next(p for p in candidates if not p.exists())
+    return path.read_bytes() if path.exists() else None
+
+
+def guard(path, force, log):
+    """The bytes of the learner notebook at ``path`` (None where there is none), once replacing it loses nothing:
+    a notebook to keep (:func:`why_kept`) raises :class:`LearnerEdited`, or with ``force`` is first saved in
+    ``backups/`` (:func:`save_backup`)."""
+    data = read_bytes(path)
+    reason = why_kept(parse(data)) if data is not None else None
+    if reason and not force:
+        raise LearnerEdited(f"{shown(path)}: {reason}")
+    if reason:
+        log(f"{shown(path)}: {reason}; your copy is saved as {shown(save_backup(path, data))}")
+    return data
+
+
+def save_backup(path, data, when=None):
+    """Save ``data``, the edited copy of the learner notebook at ``path``, in the folder ``backups/`` beside it, as
+    ``<name>.<date>_<time>.ipynb`` (local time, ``when`` or now) or, where that name is taken, the first free
+    ``<name>.<date>_<time>_<n>.ipynb`` (names that sort in the order saved): never over an earlier copy, even
+    one another run has just saved. Returns the backup's path.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     when = datetime.datetime(2026, 12, 6, 14, 33, 7)
+    ...     saved = [save_backup(pathlib.Path(folder, "01_a.ipynb"), b"{}", when).name for _ in range(2)]
+    >>> saved
+    ['01_a.2026-12-06_14-33-07.ipynb', '01_a.2026-12-06_14-33-07_2.ipynb']
+    """
+    folder = path.parent / BACKUPS
+    folder.mkdir(exist_ok=True)
+    stamp = f"{path.stem}.{when or datetime.datetime.now():%Y-%m-%d_%H-%M-%S}"
+    for n in itertools.count(1):
+        backup = folder / f"{stamp}{f'_{n}' if n > 1 else ''}{path.suffix}"
+        try:
+            with backup.open("xb") as out:  # "x": fails where the name is taken, never writes over a file
+                out.write(data)
+            return backup
+        except FileExistsError:
+            continue
+
+
+def shown(path):
+    """``path`` as a user reads it: relative to the working directory where it is inside it.
+
+    >>> shown(pathlib.Path.cwd() / "notebooks" / "a.ipynb") == str(pathlib.Path("notebooks", "a.ipynb"))
+    True
+    """
+    try:
+        return str(path.relative_to(pathlib.Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def out_of_date(solutions=SOLUTIONS, notebooks=NOTEBOOKS):
     """Messages naming every learner notebook that is missing, stale, edited since it was generated, or has
-    no solution.
+    no solution (the notebooks in ``notebooks/`` itself: its ``backups/`` are none of the course's).
 
     >>> out_of_date(pathlib.Path("no-such-folder"), pathlib.Path("no-such-folder"))
     []
@@ -242,52 +351,89 @@ def out_of_date(solutions=SOLUTIONS, notebooks=NOTEBOOKS):
     for name, path in solved.items():
         target = notebooks / name
         if not target.exists():
-            problems.append(f"{target}: missing")
+            problems.append(f"{shown(target)}: missing")
         else:
             problems += staleness(path, target)
-    problems += [f"{p}: has no solution notebook in {solutions}" for p in sorted(notebooks.glob("*.ipynb"))
+    problems += [f"{shown(p)}: has no solution notebook in {shown(solutions)}/" for p in sorted(notebooks.glob("*.ipynb"))
                  if p.name not in solved]
     return problems
 
 
 def staleness(solution_path, learner_path):
-    """What keeps one existing learner notebook from matching its solution: edited since it was generated
-    (regenerating it needs ``--force``), out of date (the solution changed since), both, or nothing."""
+    """What keeps one existing learner notebook from matching its solution: edited since it was generated (or
+    not a notebook at all; replacing it needs ``--force``), out of date (the solution changed since), both, or
+    nothing."""
     fresh = learner_notebook(nbformat.read(solution_path, as_version=4))
-    existing = nbformat.read(learner_path, as_version=4)
-    if was_edited(existing):
-        recorded = existing.metadata.get(METADATA_KEY, {}).get("generated_hash")
-        also = f"; also out of date with {solution_path}" if recorded != fresh.metadata[METADATA_KEY]["generated_hash"] else ""
-        return [f"{learner_path}: edited since it was generated (replacing it needs --force, which keeps a backup){also}"]
-    if not same_sources(fresh, existing):
-        return [f"{learner_path}: out of date with {solution_path}"]
-    return []
+    existing = parse(learner_path.read_bytes())
+    reason = why_kept(existing)
+    stale = existing is not None and not generated_alike(existing, fresh)
+    out = f"out of date with {shown(solution_path)}"
+    if reason:
+        also = f"; also {out}" if stale else ""
+        return [f"{shown(learner_path)}: {reason} ({REPLACE} replaces it, keeping a backup){also}"]
+    return [f"{shown(learner_path)}: {out}"] if stale else []
+
+
+def solution_paths(names=()):
+    """The solution notebooks named (file names in ``solutions/``), or all of them; a :class:`~coursetools.cli.UserError`
+    where there are none or a name is not one of them.
+
+    >>> [path.name for path in solution_paths(["00_introduction.ipynb"])]
+    ['00_introduction.ipynb']
+    """
+    every = sorted(SOLUTIONS.glob("*.ipynb"))
+    if not every:
+        raise UserError(f"{shown(SOLUTIONS)}/: expected the solved notebooks (*.ipynb) of the course, found none; "
+                        "run the generator in a checkout of the course")
+    unknown = [name for name in names if not (SOLUTIONS / name).is_file()]
+    if unknown:
+        raise UserError(f"names: expected notebooks of {shown(SOLUTIONS)}/ (such as {every[0].name}), "
+                        f"got {', '.join(map(repr, unknown))}")
+    return [SOLUTIONS / name for name in names] or every
+
+
+def summary(generated, kept, notebooks="notebooks"):
+    """The last lines of a run: how many learner notebooks were generated, which were kept and why, and how to
+    replace those.
+
+    >>> print(summary(["00_introduction.ipynb"], ["notebooks/01_gradient_descent.ipynb: edited since it was generated"]))
+    generated 1 learner notebook in notebooks/
+    kept 1, not replaced with the course's version:
+      notebooks/01_gradient_descent.ipynb: edited since it was generated
+    to replace it, run `make notebooks FORCE=1`: each one kept is first saved in notebooks/backups/
+    """
+    lines = [f"generated {len(generated)} learner notebook{'s' * (len(generated) != 1)} in {notebooks}/"]
+    if kept:
+        lines += [f"kept {len(kept)}, not replaced with the course's version:", *(f"  {why}" for why in kept),
+                  f"to replace {'it' if len(kept) == 1 else 'them'}, run `{REPLACE}`: each one kept is first saved "
+                  f"in {notebooks}/{BACKUPS}/"]
+    return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m coursetools.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="notebook file names (default: every notebook in solutions/)")
-    parser.add_argument("--force", action="store_true", help="replace learner notebooks even if edited (each is backed up first)")
-    parser.add_argument("--check", action="store_true", help="only report learner notebooks out of date or edited; exit 1 if any")
+    parser.add_argument("--force", action="store_true",
+                        help=f"replace learner notebooks even if edited (each is first saved in notebooks/{BACKUPS}/)")
+    parser.add_argument("--check", action="store_true",
+                        help="only report learner notebooks out of date, edited or missing; exit status 1 if any")
     parser.add_argument("--no-execute", action="store_true", help="write the learner sources without running anything")
     args = parser.parse_args(argv)
+    paths = solution_paths(args.names)
     if args.check:
-        problems = out_of_date()
-        print("\n".join(problems) or "notebooks/ is up to date with solutions/")
+        problems = out_of_date(SOLUTIONS, NOTEBOOKS)
+        print("\n".join(problems) or f"{shown(NOTEBOOKS)}/ is up to date with {shown(SOLUTIONS)}/")
         return 1 if problems else 0
-    paths = [SOLUTIONS / name for name in args.names] or sorted(SOLUTIONS.glob("*.ipynb"))
-    refused = []
+    generated, kept = [], []
     for path in paths:
-        if not path.exists():
-            parser.error(f"names: expected notebooks in {SOLUTIONS}, got {path.name!r}")
         try:
             generate(path, NOTEBOOKS / path.name, force=args.force, run=not args.no_execute)
-        except LearnerEdited as exc:
-            refused.append(str(exc))
-    for message in refused:
-        print(message, file=sys.stderr)
-    return 1 if refused else 0
+            generated.append(path.name)
+        except LearnerEdited as edited:
+            kept.append(str(edited))
+    print(summary(generated, kept, shown(NOTEBOOKS)))
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main, "python -m coursetools.build"))

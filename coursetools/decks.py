@@ -27,7 +27,8 @@ import nbformat
 
 from bpcourse.widgets import WIDGET_MIME
 
-from .build import BEGIN, END, ROOT, SOLUTIONS
+from .build import BEGIN, END, ROOT, solution_paths
+from .cli import UserError, run
 
 SLIDES = ROOT / "slides"
 NODE_MODULES = ROOT / "js" / "node_modules"
@@ -111,16 +112,16 @@ def main(argv=None):
     parser.add_argument("names", nargs="*", help="notebook file names (default: every notebook in solutions/)")
     parser.add_argument("--output-dir", type=pathlib.Path, default=SLIDES, help="where the decks go (default: slides/)")
     args = parser.parse_args(argv)
-    paths = [SOLUTIONS / name for name in args.names] or sorted(SOLUTIONS.glob("*.ipynb"))
-    for path in paths:
-        if not path.exists():
-            parser.error(f"names: expected notebooks in {SOLUTIONS}, got {path.name!r}")
+    paths = solution_paths(args.names)
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    vendor(args.output_dir)
+    try:
+        vendor(args.output_dir, NODE_MODULES)
+    except FileNotFoundError as missing:  # the decks' JavaScript is not installed (`make slides` installs it)
+        raise UserError(str(missing)) from None
     for path in paths:
         print(f"{export(path, args.output_dir)}: written")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main, "python -m coursetools.decks"))

@@ -18,6 +18,8 @@ import pwd
 import stat
 import sys
 
+from .cli import UserError, run
+
 README = """\
 # Your copy of the course
 
@@ -154,13 +156,16 @@ def main(argv=None):
     link.add_argument("course", type=pathlib.Path)
     link.add_argument("link", type=pathlib.Path)
     args = parser.parse_args(argv)
-    if args.command == "give":
-        for name in give_notebooks(args.source, args.target):
-            print(f"{args.target / name}: copied")
-    else:
-        link_course(args.course, args.link)
+    try:
+        if args.command == "give":
+            for name in give_notebooks(args.source, args.target):
+                print(f"{args.target / name}: copied")
+        else:
+            link_course(args.course, args.link)
+    except OSError as error:  # a folder missing, in the way, or not the account's to write
+        raise UserError(str(error)) from None
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main, "python -m coursetools.hub"))

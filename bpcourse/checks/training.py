@@ -202,7 +202,7 @@ def check_learning_rate_choice(answer, histories):
     h = histories[chosen]
     full = max(len(run.val_loss) for run in histories.values())
     if len(h.val_loss) < full or not math.isfinite(h.val_loss[-1]):
-        why = "its run diverged: the loss became infinite and training stopped early, the steps overshoot"
+        why = "its run diverged: the loss grew without bound and training stopped early, the steps overshoot"
     elif h.loss and min(histories, key=lambda lr: histories[lr].loss[-1] if histories[lr].loss else math.inf) == chosen:
         why = (f"its training loss ends lowest, but its validation loss ({h.val_loss[-1]:.3g}) does not: choose on the "
                "pairs the net did not train on")

@@ -1,13 +1,18 @@
 """The learning-rate and momentum explorer of notebook 01: gradient descent on a curve or surface
 of :mod:`bpcourse.surfaces`, redrawn on every slider move."""
+import math
+
 import ipywidgets as widgets
 import numpy as np
 
+from .. import validate
 from ..descent import descend, describe
 from ..plots.curves import draw_path, loss_per_step, surface_plot
 from ..plots.style import FONT, PALETTE, new_figure
 from ..surfaces import SURFACES, get_surface
-from .base import SLIDER_STYLE, FigureWidget
+from .base import NARROW, SLIDER_STYLE, WIDE, FigureWidget, control_layout, log_slider, set_log_value, set_on_grid
+
+LR_RANGE = (-4, 1)  # the α slider spans 10⁻⁴ to 10 (further when a larger or smaller α is asked for)
 
 
 class DescentExplorer(FigureWidget):
@@ -22,16 +27,20 @@ class DescentExplorer(FigureWidget):
 
     def __init__(self, surface="valley", *, lr=None, momentum=None, steps=50, start=None, compare=True):
         self.function = widgets.Dropdown(options=[(s.title, name) for name, s in SURFACES.items()],
-                                         value=get_surface(surface).name, description="function", style=SLIDER_STYLE)
-        self.lr = widgets.FloatLogSlider(base=10, min=-4, max=1, step=0.05, description="α learning rate",
-                                         readout_format=".3g", style=SLIDER_STYLE)
-        self.momentum = widgets.FloatSlider(min=0.0, max=0.99, step=0.01, description="γ momentum", style=SLIDER_STYLE)
-        self.steps = widgets.IntSlider(min=1, max=500, value=steps, description="steps", style=SLIDER_STYLE)
-        self.start = [widgets.FloatSlider(description=f"start w{i + 1}", readout_format=".2f", style=SLIDER_STYLE)
-                      for i in range(2)]
+                                         value=get_surface(surface).name, description="function", style=SLIDER_STYLE,
+                                         layout=control_layout(WIDE))
+        self.lr = log_slider("α learning rate", *LR_RANGE)
+        self.momentum = widgets.FloatSlider(min=0.0, max=0.99, step=0.01, description="γ momentum", style=SLIDER_STYLE,
+                                            layout=control_layout(WIDE))
+        steps = validate.positive_int("steps", steps)
+        self.steps = widgets.IntSlider(min=1, max=max(500, steps), value=steps, description="steps", style=SLIDER_STYLE,
+                                       layout=control_layout(NARROW))
+        self.start = [widgets.FloatSlider(description=f"start w{i + 1}", readout_format=".2f", style=SLIDER_STYLE,
+                                          layout=control_layout(NARROW)) for i in range(2)]
         self.compare = widgets.Checkbox(value=compare, description="show plain descent (γ = 0) for comparison", indent=False)
         controls = widgets.HBox([widgets.VBox([self.function, self.lr, self.momentum]),
-                                 widgets.VBox([self.steps, *self.start, self.compare])])
+                                 widgets.VBox([self.steps, *self.start, self.compare])],
+                                layout=widgets.Layout(flex_flow="row wrap"))   # one column under the other where narrow
         figure, (self.ax_path, self.ax_loss) = new_figure(1, 2, figsize=(12, 4.8), width_ratios=[1.35, 1])
         self._layout(controls, figure)
         self._artists = []
@@ -52,11 +61,10 @@ class DescentExplorer(FigureWidget):
         start = surface.start if start is None else tuple(np.ravel(start))
         self._quiet = True
         self.function.value = name
-        self.lr.value = surface.suggested["lr"] if lr is None else lr
-        self.momentum.value = surface.suggested["momentum"] if momentum is None else momentum
+        set_log_value(self.lr, surface.suggested["lr"] if lr is None else validate.learning_rate(lr), *LR_RANGE)
+        self.momentum.value = surface.suggested["momentum"] if momentum is None else validate.momentum(momentum)
         for slider, (lo, hi), value in zip(self.start, surface.domain, start):
-            slider.min, slider.max = -1e9, 1e9  # widen first so the new range is always valid
-            slider.min, slider.max, slider.step, slider.value = lo, hi, (hi - lo) / 200, value
+            set_on_grid(slider, value, lo, hi, _round_step((hi - lo) / 200))
         self.start[1].layout.display = "none" if surface.dim == 1 else None
         self._quiet = False
         self.ax_path.clear()
@@ -108,3 +116,13 @@ class DescentExplorer(FigureWidget):
         self.ax_loss.relim()
         self.ax_loss.autoscale_view(scalex=False)
         return [self.ax_loss.yaxis, *self.ax_loss.lines, self.ax_loss.legend(fontsize=FONT["text"] - 1)]
+
+
+def _round_step(step):
+    """``step`` rounded down to 1, 2 or 5 times a power of ten: a start slider's values then print exactly.
+
+    >>> _round_step(0.022), _round_step(0.08)
+    (0.02, 0.05)
+    """
+    power = 10.0 ** math.floor(math.log10(step))
+    return max(m for m in (1, 2, 5) if m * power <= step * (1 + 1e-9)) * power

@@ -28,6 +28,15 @@ class Stage:
     writes: set
     values: dict
 
+    @property
+    def name(self):
+        """The title without its formula or explanation: what the stage is, in a few words.
+
+        >>> Stage("loss", 2, "Loss: how far the outputs are from the targets", [], set(), set(), {}).name
+        'Loss'
+        """
+        return self.title.split(":")[0]
+
 
 def _number(x, digits=6):
     """``x`` to ``digits`` significant digits with a real minus sign.

@@ -21,11 +21,11 @@ def _stage_html(stage):
 class BackpropStepper(FigureWidget):
     """Walk through one backprop update of a small net, stage by stage, with Previous / Next.
 
-    The diagram shows each neuron's z, o and δ and each weight as they become known, and
-    highlights what the stage reads (blue) and writes (vermillion); the panel under it shows the
-    stage's formulas with the numbers, all taken from the trace of :meth:`Network.step`. Past the
-    last stage, Next takes the following update (where momentum starts to act). ``net`` is not
-    changed: the stepper trains a copy.
+    The line above the diagram says where the walk is (:meth:`where`); the diagram shows each
+    neuron's z, o and δ and each weight as they become known, and highlights what the stage reads
+    (blue) and writes (vermillion); the panel under it shows the stage's formulas with the numbers,
+    all taken from the trace of :meth:`Network.step`. Past the last stage, Next takes the following
+    update (where momentum starts to act). ``net`` is not changed: the stepper trains a copy.
 
     >>> from bpcourse.worked.examples import example_222
     >>> stepper = BackpropStepper(*example_222())
@@ -79,6 +79,17 @@ class BackpropStepper(FigureWidget):
         """The :class:`~bpcourse.widgets.stages.Stage` now shown."""
         return self.stages[self.position[1]]
 
+    def where(self):
+        """Where the walk is: which update, which of its stages, and that stage's name.
+
+        >>> from bpcourse.worked.examples import example_222
+        >>> BackpropStepper(*example_222()).where()
+        'Update 1 · stage 1 of 9: Forward pass, layer 1'
+        """
+        update, index = self.position
+        where = f"Update {update + 1} · stage {index + 1} of {len(self.stages)}: {self.stage.name}"
+        return where + (f" (the next update, from the weights update {update} left)" if update and not index else "")
+
     def next(self):
         """Go to the next stage (after the last one: the first stage of the next update)."""
         update, index = self.position
@@ -109,5 +120,5 @@ class BackpropStepper(FigureWidget):
         self.loss_text.get_bbox_patch().set_edgecolor(colour)
         self.panel.value = _stage_html(stage)
         self.previous_button.disabled = self.position == (0, 0)
-        self._say(f"{stage.title}. " + "; ".join(stage.lines[:2]) + (" …" if len(stage.lines) > 2 else ""))
+        self._say(self.where())
         self._show([*self.diagram.artists, self.loss_text], relayout)

@@ -11,7 +11,7 @@ from ..nn import Network
 from ..plots.style import FONT, PALETTE, new_figure
 from ..plots.training import decision_boundary, learning_curve
 from ..training import History, TrainingDiverged
-from .base import SLIDER_STYLE, FigureWidget
+from .base import NARROW, SLIDER_STYLE, WIDE, FigureWidget, control_layout, log_slider, set_log_value
 
 HIDDEN_ACTIVATIONS = [name for name, activation in ACTIVATIONS.items() if activation.hidden]
 
@@ -36,6 +36,7 @@ DATA = {
 }
 LIVE_WORK = 200_000  # samples × epochs × hidden neurons below which live update trains on every change
 PROGRESS_STEPS = 50  # moves of the progress bar per training run
+LR_RANGE = (-3, 1)   # the α slider spans 10⁻³ to 10
 
 
 @dataclass
@@ -68,22 +69,26 @@ class TrainingExplorer(FigureWidget):
         if data not in DATA:
             raise ValueError(f"data: expected one of {', '.join(DATA)}, got {data!r}")
         self.seed = seed
-        self.data = widgets.Dropdown(options=list(DATA), value=data, description="data set", style=SLIDER_STYLE)
-        self.lr = widgets.FloatLogSlider(base=10, min=-3, max=1, step=0.05, description="α learning rate",
-                                         readout_format=".3g", continuous_update=False, style=SLIDER_STYLE)
+        self.data = widgets.Dropdown(options=list(DATA), value=data, description="data set", style=SLIDER_STYLE,
+                                     layout=control_layout(WIDE))
+        self.lr = log_slider("α learning rate", *LR_RANGE, continuous_update=False)
         self.momentum = widgets.FloatSlider(min=0.0, max=0.99, step=0.01, description="γ momentum",
-                                            continuous_update=False, style=SLIDER_STYLE)
+                                            continuous_update=False, style=SLIDER_STYLE, layout=control_layout(WIDE))
         self.epochs = widgets.IntSlider(min=10, max=2000, step=10, description="epochs", continuous_update=False,
-                                        style=SLIDER_STYLE)
-        self.batch = widgets.Text(description="batch size", placeholder="an integer, or full", style=SLIDER_STYLE)
-        self.hidden = widgets.Text(description="hidden widths", placeholder="e.g. 8 or 16, 16", style=SLIDER_STYLE)
-        self.activation = widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="hidden activation", style=SLIDER_STYLE)
+                                        style=SLIDER_STYLE, layout=control_layout(WIDE))
+        self.batch = widgets.Text(description="batch size", placeholder="an integer, or full", style=SLIDER_STYLE,
+                                  layout=control_layout(NARROW))
+        self.hidden = widgets.Text(description="hidden widths", placeholder="e.g. 8 or 16, 16", style=SLIDER_STYLE,
+                                   layout=control_layout(NARROW))
+        self.activation = widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="hidden activation", style=SLIDER_STYLE,
+                                           layout=control_layout(NARROW))
         self.button = widgets.Button(description="Train", button_style="primary", icon="play")
         self.live = widgets.Checkbox(value=live, description="live update (small settings)", indent=False)
-        self.progress = widgets.IntProgress(min=0, max=1, description="epochs", style=SLIDER_STYLE)
+        self.progress = widgets.IntProgress(min=0, max=1, description="epochs", style=SLIDER_STYLE, layout=control_layout(NARROW))
         controls = widgets.HBox([widgets.VBox([self.data, self.lr, self.momentum, self.epochs]),
                                  widgets.VBox([self.batch, self.hidden, self.activation,
-                                               widgets.HBox([self.button, self.live]), self.progress])])
+                                               widgets.HBox([self.button, self.live]), self.progress])],
+                                layout=widgets.Layout(flex_flow="row wrap"))   # one column under the other where narrow
         figure, (self.ax_curve, self.ax_boundary) = new_figure(1, 2, figsize=(12, 4.8))
         self.ax_accuracy = self.ax_curve.twinx()
         self._layout(controls, figure)
@@ -101,7 +106,8 @@ class TrainingExplorer(FigureWidget):
         self.X, self.T = choice.load()
         self._quiet = True
         self.data.value = name
-        self.lr.value, self.momentum.value, self.epochs.value = choice.lr, choice.momentum, choice.epochs
+        set_log_value(self.lr, choice.lr, *LR_RANGE)
+        self.momentum.value, self.epochs.value = choice.momentum, choice.epochs
         self.batch.value, self.hidden.value, self.activation.value = choice.batch, choice.hidden, choice.activation
         self._quiet = False
         self.train()
@@ -156,11 +162,11 @@ class TrainingExplorer(FigureWidget):
         self.net = self.build(settings)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             diverged = self._run(settings)
-            self._draw(settings)
+            self._draw(settings, diverged is not None)
         self._report(settings, diverged)
 
     def _run(self, settings):
-        """Train ``self.net``, moving the progress bar; True if the training diverged."""
+        """Train ``self.net``, moving the progress bar; the :class:`TrainingDiverged` it raised, or None."""
         self.progress.value, self.progress.max = 0, settings.epochs
         every = max(1, settings.epochs // PROGRESS_STEPS)
 
@@ -168,19 +174,20 @@ class TrainingExplorer(FigureWidget):
             if history.epochs % every == 0:
                 self.progress.value = history.epochs
 
-        diverged = False
+        diverged = None
         try:
             self.history = self.net.train(self.X, self.T, settings.lr, settings.momentum, epochs=settings.epochs,
                                           batch_size=settings.batch_size, seed=self.seed, progress=False, callback=advance)
         except TrainingDiverged as error:
-            self.history, diverged = error.history, True
+            self.history, diverged = error.history, error
         self.progress.value = self.history.epochs
         return diverged
 
     def _report(self, settings, diverged):
-        """How the run went, in a sentence: diverged, overshooting, or the loss and accuracy reached."""
-        if diverged:
-            self._say(f"Training diverged in epoch {self.history.epochs + 1}: the loss became infinite or NaN. "
+        """How the run went, in a sentence: diverged (``diverged``: its error, or None), overshooting, or
+        the loss and accuracy reached."""
+        if diverged is not None:
+            self._say(f"Training diverged in epoch {self.history.epochs + 1}: {diverged.reason}. "
                       f"The learning rate α = {settings.lr:.3g} (with γ = {settings.momentum:.2g}) is too large; "
                       f"try a smaller one.", "bad")
         elif self.history.loss[-1] > self.history.loss[0]:
@@ -190,7 +197,8 @@ class TrainingExplorer(FigureWidget):
             self._say(f"Trained {self.history.epochs} epochs: loss {self.history.loss[-1]:.4g}, "
                       f"accuracy {self.history.accuracy[-1]:.0%}.", "good")
 
-    def _draw(self, settings):
+    def _draw(self, settings, diverged):
+        """The learning curve, and the decision boundary unless the run ``diverged``."""
         for ax in (self.ax_curve, self.ax_accuracy, self.ax_boundary):
             ax.clear()
         if self.history.loss:
@@ -200,7 +208,7 @@ class TrainingExplorer(FigureWidget):
             self.ax_curve.text(0.5, 0.5, "diverged in the first epoch", ha="center", transform=self.ax_curve.transAxes,
                                fontsize=FONT["title"], color=PALETTE["vermillion"])
         net_name = "-".join(map(str, self.net.sizes))
-        if self.history.loss and np.isfinite(self.history.loss[-1]):
+        if not diverged:
             decision_boundary(self.net, self.X, self.T, ax=self.ax_boundary, resolution=120,
                               title=f"{settings.data}: {net_name} net, {settings.activation}")
         else:

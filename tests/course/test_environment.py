@@ -1,13 +1,10 @@
 """The locked environment: the lock covers requirements.txt, and the Makefile installs where it is told."""
-import os
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
-from tests.conftest import ROOT, dry_run
 
+from tests.conftest import ROOT, dry_run
 
 
 def requirements(path):

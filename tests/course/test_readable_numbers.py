@@ -3,9 +3,9 @@
 precision in the code; only what is printed is rounded)."""
 import json
 import re
-from pathlib import Path
 
 import pytest
+
 from tests.conftest import ROOT
 
 NOISE = re.compile(r"\d\.\d*?(?:0{6,}[1-9]|9{6,}\d)|\de-1[5-9]")   # a 15–17-digit tail, or a residue near 1e-16

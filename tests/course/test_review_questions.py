@@ -1,9 +1,9 @@
 """Every notebook ends with review questions, each answered in a collapsed <details> block right after it."""
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
+
 from tests.conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "solutions").glob("*.ipynb")) + sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -484,6 +484,45 @@ def test_divergence_within_an_epoch_is_reported_not_warned():
         net.train(X, 3 * X, lr=1e3, epochs=50, batch_size=1, shuffle=False, progress=False)
 
 
+# ---- a run whose loss grows by orders of magnitude has diverged, even while it stays finite ------
+MOONS = two_moons(200, noise=0.15, seed=0)
+
+
+def moons_classifier():
+    return Network([2, 8, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=0)
+
+
+@pytest.mark.parametrize("batch_size, epoch", [(None, 2), (20, 1)])
+def test_a_loss_grown_a_thousandfold_is_a_divergence_with_advice(batch_size, epoch):
+    net = moons_classifier()
+    with pytest.raises(TrainingDiverged) as info:   # at lr = 1e6 the loss stays finite, near 3e5, for many epochs
+        net.train(*MOONS, lr=1e6, epochs=10, batch_size=batch_size, progress=False)
+    message = str(info.value)
+    assert message.startswith(f"training diverged in epoch {epoch}: the loss grew from 0.7376 before training to ")
+    assert "over 1000 times as much" in message and "try a smaller learning rate than lr=1e+06, e.g. lr=100000" in message
+    assert "Scaler" not in message   # the two moons lie within ±2: scaling is no advice here
+    assert info.value.history is net.history and net.history.epochs == epoch - 1
+    assert info.value.reason.startswith("the loss grew from 0.7376")
+
+
+def test_divergence_advice_names_momentum_and_large_inputs():
+    X = np.array([[1000.0, 1500.0], [3.0, 5.0], [700.0, 20.0]])
+    net = Network([2, 8, 1], ["sigmoid", "identity"], "half_sse", seed=0)
+    with pytest.raises(TrainingDiverged, match=r"or less momentum than 0.5; or scale the inputs, which reach \|x\| = 1.5e\+03, "
+                                               r"to \[0, 1\] with bpcourse.datasets.Scaler\."):
+        net.train(X, X.sum(axis=1, keepdims=True), lr=1.0, momentum=0.5, epochs=10, batch_size=1, progress=False)
+
+
+def test_honest_runs_never_trip_the_divergence_check():
+    overshooting = moons_classifier().train(*MOONS, lr=10.0, momentum=0.9, epochs=30, batch_size=20, progress=False)
+    assert overshooting.epochs == 30 and max(overshooting.loss) > overshooting.loss[0]   # it overshoots, but only so far
+    X = np.linspace(-1, 1, 5).reshape(-1, 1)
+    net = Network([1, 1], "identity", "half_sse", weights=[[[1.9]]])
+    net.update([[[-1.0]]], None, lr=0.1)    # w = 2.0: at the minimum, with Δw(t−1) = 0.1 to carry it past
+    history = net.train(X, 2 * X, lr=0.1, momentum=0.9, epochs=20, resume=True, progress=False)
+    assert history.epochs == 20 and history.loss[0] == 0.0 < max(history.loss) < 0.1   # from E = 0 any swing is "×∞"
+
+
 def test_a_validation_loss_that_never_falls_keeps_the_first_epoch_as_the_best():
     net = Network([1, 1], "identity", weights=[[[1.0]]])
     history = net.train([[0.0]], [[0.0]], epochs=10, validation=([[1.0]], [[0.0]]), patience=2, progress=False)

@@ -1,17 +1,21 @@
 """Widget callbacks without a browser: the figure's data follow the controls, divergence and bad
 input are reported, the step-through visits every stage with the trace's numbers."""
 import base64
+import itertools
 
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
+from bpcourse.descent import descend, describe, regime
 from bpcourse.nn import Network
 from bpcourse.plots import live
 from bpcourse.plots.canvas import TextCachingCanvas
+from bpcourse.surfaces import SURFACES
 from bpcourse.training import TrainingDiverged
 from bpcourse.widgets import STAGE_KINDS, WIDGET_MIME, BackpropStepper, DescentExplorer, TrainingExplorer
+from bpcourse.widgets.training_explorer import DATA
 from bpcourse.worked.examples import example_222, example_2321
 from tests.conftest import ARTIFACTS
 
@@ -71,6 +75,73 @@ def test_status_line_is_shown_once_under_the_controls():
     explorer.lr.value = 1.0
     assert explorer.message.value.count("Diverged:") == 1
     assert not [t for t in explorer.figure.findobj(Text) if "Diverged:" in t.get_text()]   # not again in the figure
+
+
+def px(width):
+    return int(width.removesuffix("px"))
+
+
+def on_grid(slider, point):
+    """Whether ``point`` (the value, or its exponent for a log slider) is min + k·step: where a browser leaves the handle."""
+    return round((point - slider.min) / slider.step, 6) % 1 == 0
+
+
+def test_controls_are_wide_enough_to_aim_and_to_read():
+    """Widths as set; test_layout.py measures them in the browser (a character of the 13 px font is about 7 px)."""
+    explorer = DescentExplorer("two_minima")
+    description = px(explorer.lr.style.description_width)
+    assert px(explorer.lr.layout.width) - description - 60 >= 300       # a track of 300 px or more beside the readout
+    longest = max(len(title) for title, _ in explorer.function.options)   # "Plateau: a saturated sigmoid, E = ½(0.9 − σ(w))²"
+    assert px(explorer.function.layout.width) - description >= 7 * longest
+    assert description >= 7 * len("hidden activation")                    # the longest description of the explorers
+    for slider in (explorer.momentum, explorer.steps, *explorer.start):
+        assert px(slider.layout.width) - description - 60 >= 200
+    assert explorer.start[0].layout is not explorer.start[1].layout      # hiding w2 leaves w1 shown
+
+
+@pytest.mark.parametrize("lr", [0.03, 0.001, 2.0, 0.1, 0.5, 0.05, 7.3e-5, 25.0])
+def test_the_alpha_slider_holds_the_value_asked_for_on_its_grid(lr):
+    explorer = DescentExplorer("two_minima", lr=lr)
+    assert explorer.lr.value == lr and explorer.path.lr == lr and on_grid(explorer.lr, np.log10(lr))
+    assert explorer.lr.min <= min(-4, np.log10(lr)) and explorer.lr.max >= max(1, np.log10(lr))
+    assert explorer.lr.readout_format == ".3"   # in the browser: 0.03 as the cell wrote it, not 0.0300
+
+
+def test_every_surface_starts_on_the_grid_of_its_sliders():
+    explorer = DescentExplorer("valley")
+    for name, surface in SURFACES.items():
+        explorer.function.value = name
+        assert explorer.lr.value == surface.suggested["lr"] and on_grid(explorer.lr, np.log10(explorer.lr.value))
+        for slider, w in zip(explorer.start, surface.start):
+            assert slider.value == w and on_grid(slider, w) and f"{slider.value:.2f}" == f"{w:.2f}"
+            assert slider.min <= surface.domain[explorer.start.index(slider)][0]
+
+
+def test_the_training_explorers_alpha_is_on_its_grid_too():
+    explorer = TrainingExplorer("XOR")
+    for name, choice in DATA.items():
+        explorer.choose(name) if name != "XOR" else None
+        assert explorer.lr.value == choice.lr and on_grid(explorer.lr, np.log10(choice.lr))
+
+
+def test_the_notebooks_run_is_told_it_is_at_the_global_minimum_without_contradiction():
+    explorer = DescentExplorer("two_minima", lr=0.03, momentum=0.9, steps=100)   # notebook 01's explorer
+    text = explorer._repr_mimebundle_()["text/plain"]
+    assert text == ("DescentExplorer: After 100 steps w = -1.52 is already at the global minimum -1.526 (off by 0.0055), "
+                    "E fell from 12 to 1.056. Nothing to change: more steps settle it closer.")
+
+
+@pytest.mark.parametrize("name", list(SURFACES))
+def test_every_status_line_agrees_with_the_run(name):
+    surface = SURFACES[name]
+    for lr, momentum, steps in itertools.product((0.001, 0.03, 0.5, 1.5), (0.0, 0.9, 0.97), (1, 2, 5, 100)):
+        path = descend(surface, lr=lr, momentum=momentum, steps=steps)
+        text, E0, E = describe(path, surface), path.losses[0], path.losses[-1]
+        assert not ("Still moving" in text and "already at" in text), text
+        assert ("fell" in text) == (E < E0 and not path.diverged and regime(path, surface) != "converged"), text
+        assert "rose" not in text or E > E0, text
+        assert "larger learning rate" not in text or E < E0, text          # faster only for a run that goes downhill
+        assert " 1 steps" not in text, text
 
 
 def test_loss_axis_keeps_the_steps_asked_for_and_redraws_when_they_change():
@@ -151,13 +222,24 @@ def test_training_divergence_is_a_plain_message(monkeypatch):
 
     def blow_up_in_epoch_3(net, X, T, lr, momentum, epochs, **kwargs):
         history = real_train(net, X, T, lr, momentum, epochs=2, **kwargs)
-        raise TrainingDiverged("training diverged: the loss became nan in epoch 3", history)
+        raise TrainingDiverged("the loss became nan", history, "Try a smaller learning rate.")
 
     monkeypatch.setattr(Network, "train", blow_up_in_epoch_3)
     explorer.train()
-    assert "Training diverged in epoch 3" in explorer.message.value and explorer.history.epochs == 2
-    assert explorer.ax_curve.lines[0].get_ydata().tolist() == explorer.history.loss
+    assert "Training diverged in epoch 3: the loss became nan. The learning rate α = 0.5" in explorer.message.value
+    assert explorer.history.epochs == 2 and explorer.ax_curve.lines[0].get_ydata().tolist() == explorer.history.loss
+    assert [t.get_text() for t in explorer.ax_boundary.texts] == ["no boundary: the training diverged"]
     save(explorer, "widget_training_diverged.png")
+
+
+def test_a_loss_grown_a_thousandfold_is_reported_as_diverged(monkeypatch):
+    explorer = TrainingExplorer("two moons")
+    real_train = Network.train
+    monkeypatch.setattr(Network, "train", lambda net, X, T, lr, momentum, **kw: real_train(net, X, T, 1e6, momentum, **kw))
+    explorer.momentum.value, explorer.batch.value = 0.0, "full"
+    explorer.train()    # at α = 1e6 the loss stays finite, 2e4 in epoch 2
+    assert "Training diverged in epoch 2: the loss grew from 0.7376 before training to 2.036e+04" in explorer.message.value
+    assert explorer.history.epochs == 1 and "no boundary" in explorer.ax_boundary.texts[0].get_text()
 
 
 def test_rising_loss_is_called_overshooting():
@@ -275,6 +357,23 @@ def test_stepper_shows_each_stage_of_the_deeper_net():
         save(stepper, f"widget_stepper_2321_{name.replace(' ', '_')}.png")
     assert stepper.stage.layer == 3 and "∂E/∂w" in stepper.diagram.edges[("edge", 3, 0, 0)][1].get_text()
     assert stepper.loss_text.get_visible() and stepper.loss_text.get_text() == f"E = {stepper.trace.loss:.6g}"
+
+
+def test_stepper_says_where_the_walk_is_and_does_not_repeat_the_panel():
+    stepper = BackpropStepper(*example_2321())
+    assert stepper._repr_mimebundle_()["text/plain"] == "BackpropStepper: Update 1 · stage 1 of 13: Forward pass, layer 1"
+    seen = [stepper.message.value]
+    while stepper.position != (1, 0):
+        stepper.next()
+        seen.append(stepper.message.value)
+    assert "Update 1 · stage 4 of 13: Loss<" in seen[3] and "Update 1 · stage 13 of 13: Updates, layer 1<" in seen[12]
+    assert "Update 2 · stage 1 of 13: Forward pass, layer 1 (the next update, from the weights update 1 left)" in seen[13]
+    for stage, message in zip(stepper.stage_lists[0], seen):
+        assert stage.title not in message and not any(line.split(" = ")[-1] in message for line in stage.lines)
+        assert stage.title in stepper.panel.value or True   # the panel keeps the title and the formulas
+    stepper.previous()
+    assert "Update 1 · stage 13 of 13: Updates, layer 1" in stepper.message.value
+    assert stepper.stage.title in stepper.panel.value and stepper.stage.lines[0].split(" = ")[0] in stepper.panel.value
 
 
 def test_stepper_rejects_batches_and_big_nets():

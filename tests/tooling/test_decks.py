@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from bpcourse.widgets import WIDGET_MIME
-from coursetools import decks
+from coursetools import cli, decks
 from coursetools.build import BEGIN, END, SOLUTIONS
 
 NAME = "01_gradient_descent"  # has solution markers and a widget (the learning-rate explorer)
@@ -38,3 +38,11 @@ def test_deck_loads_only_files_of_its_vendor_folder(html):
     assert all(url.startswith("vendor/") for url in required)
     for package in decks.VENDOR:
         assert any(url.startswith(f"vendor/{package}/") for url in loaded + required), package
+
+
+def test_decks_before_their_javascript_is_installed_is_one_line_and_status_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(decks, "NODE_MODULES", tmp_path / "node_modules")  # `npm ci` (make slides) has not run
+    status = cli.run(decks.main, "python -m coursetools.decks", ["--output-dir", str(tmp_path / "slides"), f"{NAME}.ipynb"])
+    assert status == 2 and not list((tmp_path / "slides").glob("*.html"))
+    assert capsys.readouterr().err == (f"python -m coursetools.decks: {tmp_path}/node_modules/reveal.js/dist: missing; install "
+                                       "the decks' JavaScript with `make slides` (or `npm ci --prefix js`)\n")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from coursetools import hub
+from coursetools import cli, hub
 from tests.conftest import ROOT, dry_run
 
 CONFIG = (ROOT / "hub" / "jupyterhub_config.py").read_text()
@@ -54,3 +54,13 @@ def test_make_test_leaves_the_hub_to_make_test_hub():
     assert '-m "not hub"' in dry_run("test")
     assert "-m hub" in dry_run("test-hub") and "tests/tooling/test_hub_end_to_end.py" in dry_run("test-hub")
     assert "make test && make test-hub" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_hubs_commands_say_a_mistake_in_one_line_with_status_2(tmp_path, capsys):
+    (tmp_path / "course").mkdir()
+    assert cli.run(hub.main, "python -m coursetools.hub", ["give", str(tmp_path), str(tmp_path / "home")]) == 2
+    assert cli.run(hub.main, "python -m coursetools.hub", ["link", "/nonexistent-course", str(tmp_path / "course")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"python -m coursetools.hub: source: expected a folder of notebooks, got {str(tmp_path)!r} (no *.ipynb there)",
+        f"python -m coursetools.hub: link: expected nothing or a link to /nonexistent-course at {tmp_path / 'course'}, "
+        "got something else there; move it away so that the instructor's ~/course can point at the course"]

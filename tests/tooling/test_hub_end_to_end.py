@@ -5,9 +5,10 @@ The instructor releases notebook 01 with the formgrader of its server. Each lear
 login page in headless Chromium, fetches the assignment with nbgrader's assignment list (its server's
 /assignments API, called from the learner's page), opens it in JupyterLab, types an answer to exercise 01.1
 (Ada the right one, Bob a wrong one), runs the notebook, saves it and submits it the same way. The
-instructor collects and autogrades with the formgrader; the gradebook must give Ada the point and Bob none.
-Ada's kernel must be refused Bob's files; a second login must keep Ada's edits; the hub must stop as on
-Ctrl+C and leave no process behind; the accounts and everything else are removed afterwards.
+instructor collects and autogrades with the formgrader; the gradebook must give Ada the point and Bob none,
+and Ada's Validate button (her server's nbgrader) must give the autograder's verdict. Ada's kernel must be
+refused Bob's files; a second login must keep Ada's edits; the hub must stop as on Ctrl+C and leave no process
+behind; the accounts and everything else are removed afterwards.
 
 Needs root (it makes system accounts) and Debian's Chromium; skips without them.
 """
@@ -18,12 +19,14 @@ import stat
 import time
 import urllib.error
 
+import nbformat
 import pytest
 
 from coursetools import assignments
 from coursetools.hub import hand_over
 from coursetools.hubtrial import Kernel, TrialHub
 from tests.course import test_browser as ui
+from tests.tooling.test_assignments import failed_exercises, solved
 
 browser = ui.browser  # the browser tests' headless Chromium, a fixture here too
 
@@ -200,6 +203,30 @@ def test_the_instructor_collects_and_autogrades_and_the_grades_differ(trial, gra
     assert scores[ada, "01.2"] == scores[bob, "01.2"] == 0  # not answered by either
     totals = {account: instructor(trial, "GET", f"/submission/{NAME}/{account}")["score"] for account in trial.learners}
     assert totals == {ada: 1, bob: 0}
+
+
+@pytest.fixture(scope="module")
+def validated(trial, sessions):
+    """What Ada's Validate button answers (her server's nbgrader) on her submitted notebook, on the notebook
+    solved, and on her copy of the course's notebook in ~/bpcourse, untouched (it has no nbgrader metadata)."""
+    ada = trial.learners[0]
+    content = json.loads(nbformat.writes(solved(trial.course, NAME)))
+    trial.request("PUT", f"/user/{ada}/api/contents/solved.ipynb", {"type": "notebook", "content": content})
+    paths = {"submitted": NOTEBOOK, "solved": "solved.ipynb", "untouched copy": f"bpcourse/{NAME}.ipynb"}
+    return {what: trial.request("POST", f"/user/{ada}/assignments/validate", {"path": path}, timeout=trial.timeout)
+            for what, path in paths.items()}
+
+
+def test_a_learners_validate_gives_the_autograders_verdict(trial, grades, validated):
+    """Validate runs the notebook as the autograder does: on Ada's submission it fails exactly the exercises the
+    autograder scored 0, on the solved notebook it passes, and on her untouched copy every check fails, not done."""
+    _, _, rows = grades
+    assert all(answer["success"] for answer in validated.values()), validated
+    zeros = {row["exercise"] for row in rows if row["learner"] == trial.learners[0] and row["score"] == 0}
+    assert set(failed_exercises(validated["submitted"]["value"], trial.course, NAME)) == zeros == {"01.2", "01.3"}
+    assert validated["solved"]["value"] == {}
+    untouched = failed_exercises(validated["untouched copy"]["value"], trial.course, NAME)
+    assert set(untouched) == {"01.1", "01.2", "01.3"} and all("not done yet" in error for error in untouched.values())
 
 
 def test_only_the_instructor_has_the_formgrader(trial, sessions):
