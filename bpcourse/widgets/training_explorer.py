@@ -193,9 +193,21 @@ class TrainingExplorer(FigureWidget):
         elif self.history.loss[-1] > self.history.loss[0]:
             self._say(f"The loss went up, from {self.history.loss[0]:.4g} to {self.history.loss[-1]:.4g} in "
                       f"{self.history.epochs} epochs: the steps overshoot. Try a smaller learning rate or momentum.", "bad")
+        elif self.history.accuracy[-1] <= self._guessing_accuracy() + 0.02:
+            first, last = self.history.loss[0], self.history.loss[-1]
+            advice = (f"the loss barely moved ({first:.4g} → {last:.4g}): try a larger learning rate or more epochs"
+                      if last > 0.9 * first else "try a smaller learning rate, less momentum or larger batches")
+            self._say(f"Trained {self.history.epochs} epochs: accuracy {self.history.accuracy[-1]:.0%}, no better than always "
+                      f"answering the most frequent class ({self._guessing_accuracy():.0%}): the net has not learned; "
+                      f"{advice}.", "bad")
         else:
             self._say(f"Trained {self.history.epochs} epochs: loss {self.history.loss[-1]:.4g}, "
                       f"accuracy {self.history.accuracy[-1]:.0%}.", "good")
+
+    def _guessing_accuracy(self):
+        """The accuracy of always answering the most frequent class of the data set."""
+        shares = self.T.mean(axis=0)
+        return float(max(shares[0], 1 - shares[0]) if self.T.shape[1] == 1 else shares.max())
 
     def _draw(self, settings, diverged):
         """The learning curve, and the decision boundary unless the run ``diverged``."""

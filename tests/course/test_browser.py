@@ -5,7 +5,10 @@ token); every notebook is opened in turn in one JupyterLab page and run with Run
 JupyterLab Dark theme; then the page must show no error output, every widget rendered and every figure
 present and readable on the dark page. The gradient-descent sliders and the step-through buttons are
 moved through the UI and their effect asserted; notebook 01 is shown as a RISE slideshow and a deck of
-`make slides` opened offline. Screenshots are saved to tests/artifacts/browser/ (git-ignored).
+`make slides` opened offline. What a newcomer sees is measured: the explorers' controls are wide enough to aim
+with and to read, a slider shows the value the cell asked for, the step-through says where it is, and deck 01
+(at 1280×800 and 1920×1080) cuts no code off on the right and breaks no printed number in two. Screenshots are
+saved to tests/artifacts/browser/ (git-ignored).
 
 The tests form two groups, each with its own JupyterLab (the notebooks in the dark theme, in a class;
 the widgets, slides and decks in the light one), which `make test` runs side by side on two workers.
@@ -20,6 +23,7 @@ import re
 import secrets
 import signal
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -27,6 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from bpcourse.surfaces import SURFACES
 from bpcourse.widgets import WIDGET_MIME
 from coursetools.build import without_outputs
 from coursetools.hubtrial import free_port, kill, processes, wait_until_gone
@@ -538,6 +543,7 @@ def test_step_through_shows_the_trace_numbers(light_page, lab):
 
 # ---- the offline lecture decks of `make slides` ------------------------------------------------
 DECK = "04_delta_rule"  # has maths (SymPy's LaTeX) and widgets
+LAYOUT_DECK = "01_gradient_descent"   # the deck with the longest lines of code
 SHOWN_SLIDES = """Array.from(document.querySelectorAll('.reveal .slides section'))
     .filter(s => !s.querySelector('section') && getComputedStyle(s).display !== 'none' && Number(getComputedStyle(s).opacity) > 0)
     .map(s => s.textContent.trim().slice(0, 80))"""
@@ -545,13 +551,13 @@ MATHS_ON_SLIDE = "section.present:not(.stack) .mjx-chtml:not(.fragment:not(.visi
 
 
 @pytest.fixture(scope="module")
-def deck(tmp_path_factory):
-    """One deck written by `python -m coursetools.decks` (what `make slides` runs), with its vendor/ folder."""
-    import sys
-
+def decks(tmp_path_factory):
+    """The decks this file opens, written by one `python -m coursetools.decks` (what `make slides` runs), with
+    their vendor/ folder; the folder is returned."""
     out = tmp_path_factory.mktemp("slides")
-    subprocess.run([sys.executable, "-m", "coursetools.decks", "--output-dir", str(out), f"{DECK}.ipynb"], cwd=ROOT, check=True)
-    return out / f"{DECK}.slides.html"
+    subprocess.run([sys.executable, "-m", "coursetools.decks", "--output-dir", str(out), f"{DECK}.ipynb", f"{LAYOUT_DECK}.ipynb"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return out
 
 
 def one_slide_shown(page, other_than=None, timeout=10):
@@ -565,7 +571,8 @@ def one_slide_shown(page, other_than=None, timeout=10):
     raise AssertionError(f"expected one slide on screen (other than {other_than}), got {page.evaluate(SHOWN_SLIDES)}")
 
 
-def test_offline_deck_is_a_slideshow_with_rendered_maths(browser, deck):
+def test_offline_deck_is_a_slideshow_with_rendered_maths(browser, decks):
+    deck = decks / f"{DECK}.slides.html"
     context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
     try:
         page = context.new_page()
@@ -706,3 +713,163 @@ def unreadable_figures(page):
         if ratio < 4.5 or background < 0.5:
             unreadable.append(f"figure {i + 1}: background luminance {background:.2f}, contrast {ratio:.1f}")
     return unreadable
+
+
+# ---- the explorers ------------------------------------------------------------------------------
+EXPLORERS = ["from bpcourse.widgets import BackpropStepper, DescentExplorer, TrainingExplorer\n"
+             "from bpcourse.worked.examples import example_2321",
+             'DescentExplorer("two_minima", lr=0.03, momentum=0.9, steps=100)',   # notebook 01's
+             'TrainingExplorer("XOR")',
+             "BackpropStepper(*example_2321())"]
+TOP = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output > .jupyter-widgets"
+# Each control of a widget: its description and whether the text fits, its slider track, its readout. A select's
+# text is measured with its own font against its box less padding (the arrow sits in the right padding).
+CONTROLS = r"""widget => Array.from(widget.querySelectorAll(".widget-inline-hbox")).map(control => {
+    const label = control.querySelector(".widget-label"), select = control.querySelector("select");
+    const track = control.querySelector(".slider-container"), readout = control.querySelector(".widget-readout");
+    const fits = element => element.scrollWidth <= element.clientWidth;
+    let options = null;
+    if (select) {
+        const style = getComputedStyle(select), room = select.clientWidth - parseFloat(style.paddingLeft)
+            - parseFloat(style.paddingRight), pen = document.createElement("canvas").getContext("2d");
+        pen.font = style.font;
+        options = Array.from(select.options).map(o => [o.text, pen.measureText(o.text).width <= room]);
+    }
+    return {description: label ? label.textContent : "", described: !label || fits(label),
+            track: track ? track.getBoundingClientRect().width : null, readout: readout ? readout.textContent : null,
+            options};
+})"""
+
+
+@pytest.fixture(scope="module")
+def explorers(browser, lab):
+    """The page of a JupyterLab that has run a notebook showing the three explorers; yields the page."""
+    _, _, folder = lab
+    cells = [nbformat.v4.new_code_cell(source) for source in EXPLORERS]
+    kernel = nbformat.read(NOTEBOOKS[0], as_version=4).metadata   # the course's kernel: no dialog to choose one
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=kernel), folder / "explorers.ipynb")
+    with app_page(browser, lab) as page:
+        open_in_app(page, lab, "explorers.ipynb")
+        run_all(page, len(cells))
+        page.wait_for_function(f"document.querySelectorAll('{TOP} img').length >= 3", timeout=60_000)
+        yield page
+
+
+def widget(page, text):
+    return page.locator(TOP, has=page.locator(f"text={text}")).first
+
+
+def controls(page, text):
+    return {c["description"]: c for c in widget(page, text).evaluate(CONTROLS) if c["description"]}
+
+
+def test_the_descent_explorer_can_be_aimed_and_read(explorers):
+    page = explorers
+    explorer = widget(page, "α learning rate")
+    explorer.scroll_into_view_if_needed()
+    screenshot(page, "layout_descent_explorer")
+    shown = controls(page, "α learning rate")
+    assert shown["α learning rate"]["track"] >= 300, shown["α learning rate"]
+    assert shown["α learning rate"]["readout"] == "0.03"   # the α the cell asked for, not the grid's 0.0316
+    assert shown["γ momentum"]["readout"] == "0.90" and shown["start w1"]["readout"] == "2.00"
+    assert all(c["described"] for c in shown.values()), [c["description"] for c in shown.values() if not c["described"]]
+    assert all(fits for _, fits in shown["function"]["options"]), shown["function"]["options"]
+    explorer.locator("select").select_option(label=SURFACES["plateau"].title)   # its suggested α is 2
+    wait_for_change(lambda: controls(page, "α learning rate")["α learning rate"]["readout"], "0.03")
+    assert controls(page, "α learning rate")["α learning rate"]["readout"] == "2"
+
+
+def test_the_training_explorer_can_be_read(explorers):
+    shown = controls(explorers, "hidden activation")
+    assert shown["α learning rate"]["readout"] == "0.5" and shown["α learning rate"]["track"] >= 300
+    assert all(c["described"] for c in shown.values()), [c["description"] for c in shown.values() if not c["described"]]
+
+
+def test_the_step_through_says_where_it_is(explorers):
+    page = explorers
+    stepper = widget(page, "Next")
+    stepper.scroll_into_view_if_needed()
+    position = stepper.locator(".widget-html").first
+
+    def shown():
+        return words(position.inner_text())
+
+    first = shown()
+    assert first == "Update 1 · stage 1 of 13: Forward pass, layer 1"
+    stepper.locator("button:has-text('Next')").click()
+    assert wait_for_change(shown, first) == "Update 1 · stage 2 of 13: Forward pass, layer 2"
+    panel = words(stepper.locator(".widget-html").last.inner_text())
+    assert panel.startswith("Forward pass, layer 2: z = o·W + b") and "Update" not in panel   # the formulas, said once
+    screenshot(page, "layout_step_through")
+
+
+# ---- the offline lecture deck --------------------------------------------------------------------
+REVEAL = """() => new Promise(done => require(["vendor/reveal.js/dist/reveal.js"], Reveal => {
+    Reveal.configure({transition: "none", backgroundTransition: "none"});
+    window.Reveal = Reveal;
+    done();
+}))"""
+# Every <pre> of the deck, measured on its slide, shown in turn: its width and what it can scroll, whether it
+# ends inside its slide; for printed output, where a line wraps between two characters that are not spaces
+# (the index of the character that starts the new line on screen).
+MEASURE = r"""() => {
+    const blocks = [];
+    for (const slide of Reveal.getSlides().filter(s => s.querySelector("pre"))) {
+        const where = Reveal.getIndices(slide);
+        Reveal.slide(where.h, where.v);
+        for (const pre of slide.querySelectorAll("pre")) {
+            const style = getComputedStyle(pre), output = pre.closest(".jp-OutputArea-output") !== null;
+            blocks.push({output, text: pre.textContent, scrollWidth: pre.scrollWidth, clientWidth: pre.clientWidth,
+                         overflowX: style.overflowX, inside: pre.getBoundingClientRect().right
+                             <= slide.getBoundingClientRect().right + 1, wraps: output ? wraps(pre) : []});
+        }
+    }
+    return blocks;
+
+    function wraps(pre) {
+        const found = [], range = document.createRange(), walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+        let index = 0, previous = null;   // the last character that is not a space: [index, top]
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (let k = 0; k < node.length; k++, index++) {
+                const c = node.data[k];
+                if (c === "\n") { previous = null; continue; }
+                if (/\s/.test(c)) continue;
+                range.setStart(node, k);
+                range.setEnd(node, k + 1);
+                const top = range.getBoundingClientRect().top;
+                if (previous && top > previous[1] + 2 && previous[0] === index - 1) found.push(index);
+                previous = [index, top];
+            }
+        }
+        return found;
+    }
+}"""
+NUMBER = re.compile(r"[-+−]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def inside_a_number(text, index):
+    """Whether a line that starts at ``text[index]`` breaks a number in two."""
+    return any(m.start() < index < m.end() for m in NUMBER.finditer(text))
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (1920, 1080)])
+def test_the_deck_cuts_no_code_and_breaks_no_number(browser, decks, width, height):
+    deck = decks / f"{LAYOUT_DECK}.slides.html"
+    context = browser.new_context(viewport={"width": width, "height": height}, offline=True)
+    try:
+        page = context.new_page()
+        page.goto(deck.as_uri())
+        page.wait_for_selector(".reveal.ready", timeout=30_000)
+        page.evaluate(REVEAL)
+        blocks = page.evaluate(MEASURE)
+        screenshot(page, f"layout_deck_{width}x{height}")
+    finally:
+        context.close()
+    code = [b for b in blocks if not b["output"]]
+    assert len(code) >= 20 and len(blocks) == deck.read_text(encoding="utf-8").count("<pre")   # every block measured
+    assert [b for b in code if b["scrollWidth"] > b["clientWidth"]], "no line is wider than a slide: the test tests nothing"
+    cut = [b["text"][:60] for b in blocks if b["scrollWidth"] > b["clientWidth"] and b["overflowX"] not in ("auto", "scroll")]
+    assert not cut, f"{len(cut)} blocks cut off on the right, with no scroll bar: {cut}"
+    assert all(b["inside"] for b in blocks), [b["text"][:60] for b in blocks if not b["inside"]]
+    broken = [b["text"][max(0, i - 20):i + 20] for b in blocks for i in b["wraps"] if inside_a_number(b["text"], i)]
+    assert not broken, f"printed numbers broken across lines: {broken}"

@@ -10,10 +10,10 @@ from matplotlib.text import Text
 
 from bpcourse.descent import descend, describe, regime
 from bpcourse.nn import Network
-from bpcourse.plots import live
+from bpcourse.plots import PALETTE, live
 from bpcourse.plots.canvas import TextCachingCanvas
 from bpcourse.surfaces import SURFACES
-from bpcourse.training import TrainingDiverged
+from bpcourse.training import History, TrainingDiverged
 from bpcourse.widgets import STAGE_KINDS, WIDGET_MIME, BackpropStepper, DescentExplorer, TrainingExplorer
 from bpcourse.widgets.training_explorer import DATA
 from bpcourse.worked.examples import example_222, example_2321
@@ -87,7 +87,7 @@ def on_grid(slider, point):
 
 
 def test_controls_are_wide_enough_to_aim_and_to_read():
-    """Widths as set; test_layout.py measures them in the browser (a character of the 13 px font is about 7 px)."""
+    """Widths as set; tests/course/test_browser.py measures them in the browser (a character of the 13 px font is about 7 px)."""
     explorer = DescentExplorer("two_minima")
     description = px(explorer.lr.style.description_width)
     assert px(explorer.lr.layout.width) - description - 60 >= 300       # a track of 300 px or more beside the readout
@@ -247,6 +247,21 @@ def test_rising_loss_is_called_overshooting():
     explorer.activation.value, explorer.lr.value, explorer.momentum.value = "relu", 10.0, 0.99
     explorer.train()
     assert explorer.history.loss[-1] > explorer.history.loss[0] and "loss went up" in explorer.message.value
+
+
+@pytest.mark.parametrize("loss, advice", [([0.70, 0.69], "the loss barely moved (0.7 → 0.69): try a larger learning rate"),
+                                           ([0.70, 0.40], "try a smaller learning rate, less momentum or larger batches")])
+def test_a_run_no_better_than_guessing_is_not_called_trained(monkeypatch, loss, advice):
+    explorer = TrainingExplorer("XOR")
+
+    def guessing(net, X, T, lr, momentum, **kwargs):
+        return History(loss=loss, accuracy=[0.5, 0.5])
+
+    monkeypatch.setattr(Network, "train", guessing)
+    explorer.train()
+    message = explorer.message.value
+    assert "accuracy 50%, no better than always answering the most frequent class (50%)" in message and advice in message
+    assert PALETTE["vermillion"] in message
 
 
 def test_moons_with_default_settings():
