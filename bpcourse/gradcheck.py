@@ -11,9 +11,19 @@ def numeric_gradient(f, x, eps=1e-6):
     ``f(x)`` reads, for instance a weight matrix inside a network whose loss ``f`` computes: each
     entry is moved by ±ε and put back, so ``x`` ends as it began.
 
+    A list or tuple of numbers is taken as a new float64 array, which ``f`` then receives. An array of
+    another dtype is refused: ±ε would be lost in an integer array and rounded away in a float32 one.
+
     >>> numeric_gradient(lambda w: w[0] ** 2 * w[1], np.array([3.0, 2.0])).round(6).tolist()
     [12.0, 9.0]
+    >>> numeric_gradient(lambda w: w[0] ** 2 * w[1], [3, 2]).round(6).tolist()
+    [12.0, 9.0]
     """
+    if isinstance(x, (list, tuple)):
+        x = np.array(x, dtype=float)
+    if getattr(x, "dtype", None) != np.float64:
+        raise TypeError(f"x: expected a float64 array that f reads (or a list of numbers), got {type(x).__name__} "
+                        f"of dtype {getattr(x, 'dtype', None)}; for a copy to perturb, pass np.asarray(x, dtype=float)")
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
         saved = float(x[i])
