@@ -3,6 +3,7 @@ computes what it claims and calls :func:`claim`, which prints the sentence with 
 stops the notebook when it does not. A change of data, seed, library or machine that flips a result then
 fails the notebook's test instead of leaving a false sentence in the course.
 """
+import numpy as np
 
 
 class ClaimFailed(AssertionError):
@@ -21,8 +22,9 @@ def claim(sentence, holds):
     ...
     bpcourse.claims.ClaimFailed: the notebook says "the loss keeps falling", but this run does not show it
     """
-    if type(holds).__name__ not in ("bool", "bool_"):
-        raise TypeError(f"holds: expected True or False (the claim checked), got {holds!r}")
+    if not isinstance(holds, (bool, np.bool_)):
+        raise TypeError(f"holds: expected True or False (the claim checked), got {type(holds).__name__} {holds!r}; "
+                        "wrap the test in bool(...)")
     if not holds:
         raise ClaimFailed(f'the notebook says "{sentence}", but this run does not show it')
     print(f"✓ {sentence}")

@@ -3,6 +3,8 @@
 A gradient worked out by the chain rule (by hand, by SymPy or by backprop) is trusted once it agrees
 with ĝ_i = (f(x + ε·e_i) − f(x − ε·e_i)) / 2ε, whose error is of order ε².
 """
+import numbers
+
 import numpy as np
 
 
@@ -19,6 +21,10 @@ def numeric_gradient(f, x, eps=1e-6):
     >>> numeric_gradient(lambda w: w[0] ** 2 * w[1], [3, 2]).round(6).tolist()
     [12.0, 9.0]
     """
+    if not (isinstance(eps, numbers.Real) and eps > 0):
+        raise ValueError(f"eps: expected a small number > 0, got {eps!r}")
+    if isinstance(x, numbers.Number):
+        raise TypeError(f"x: expected an array that f reads, got the number {x!r}; pass np.array([x])")
     if isinstance(x, (list, tuple)):
         x = np.array(x, dtype=float)
     if getattr(x, "dtype", None) != np.float64:
@@ -45,5 +51,7 @@ def relative_error(g, g_hat, floor=1e-6):
     0.000999
     """
     g, g_hat = np.asarray(g, dtype=float), np.asarray(g_hat, dtype=float)
+    if g.shape != g_hat.shape or g.size == 0:
+        raise ValueError(f"g_hat: expected the shape of g, {g.shape}, with at least one entry; got {g_hat.shape}")
     scale = np.maximum(np.maximum(np.abs(g), np.abs(g_hat)), floor)
     return float(np.max(np.abs(g - g_hat) / scale))

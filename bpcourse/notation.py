@@ -7,6 +7,8 @@ Two schemes, one per worked-example source:
 - ``"numbered"`` (source 000): neurons numbered 1, 2, … through the net, inputs first.
 """
 
+from .validate import layer_sizes
+
 NAMINGS = ("numbered", "sequential")
 
 
@@ -19,7 +21,7 @@ def neuron_names(sizes, naming=None):
     >>> neuron_names([2, 2, 2], "numbered")
     [['1', '2'], ['3', '4'], ['5', '6']]
     """
-    sizes = [int(n) for n in sizes]
+    sizes = layer_sizes(sizes)
     if naming is None:
         naming = "sequential" if len(sizes) == 3 else "numbered"
     if naming == "sequential":

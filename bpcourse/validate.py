@@ -109,6 +109,9 @@ def _shape_and_fix(name, a, columns):
     if a.ndim == 1:
         n = shape[0]
         given = f"a 1-D array of shape {shape}, which reads as one sample of {n} values"
+        labels = columns > 1 and bool(((a == a.round()) & (a >= 0) & (a < columns)).all())
+        if labels:
+            return f"{given}; if these are class labels, one per sample, pass bpcourse.datasets.one_hot({short}, {columns})"
         if n % columns:
             return f"{given}; one sample needs {columns}"
         values = "1 value" if columns == 1 else f"{columns} values"

@@ -26,7 +26,6 @@ of its own; the others are graded. Files elsewhere in ``DIR`` are listed as igno
 import argparse
 import copy
 import csv
-import json
 import logging
 import os
 import pathlib
@@ -42,7 +41,7 @@ from nbformat.warnings import MissingIDFieldWarning
 from nbgrader.preprocessors import ClearSolutions
 from sqlalchemy.exc import SAWarning
 
-from .build import BEGIN, KERNELS, ROOT, is_check_cell, move_revealing_cells, solution_paths, stub_solutions, write
+from .build import BEGIN, KERNELS, ROOT, is_check_cell, move_revealing_cells, read_notebook, solution_paths, stub_solutions, write
 from .cli import UserError, run
 
 COURSE = ROOT / "course"
@@ -306,26 +305,6 @@ def choose(notebooks, names):
     return chosen, skipped
 
 
-def read_submission(path):
-    """The notebook in the file ``path``; a ValueError says in a few words why the file is not one.
-
-    >>> read_submission(pathlib.Path(os.devnull))
-    Traceback (most recent call last):
-    ValueError: empty
-    """
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise ValueError("empty")
-    try:
-        json.loads(raw)
-    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
-        raise ValueError(f"cut short or not a notebook: not JSON ({error})") from None
-    try:
-        return nbformat.reads(raw.decode("utf-8"), as_version=4)
-    except Exception as error:  # nbformat raises errors of many kinds for JSON that is not a notebook
-        raise ValueError(f"not a Jupyter notebook ({error})") from None
-
-
 def with_grading_metadata(submitted, source):
     """``submitted`` with nbgrader's metadata added, by cell id, to cells that lack it (a copy of
     ``notebooks/`` has none); cells that have it keep theirs."""
@@ -344,7 +323,7 @@ def collect(chosen, course=COURSE):
     pairs, skipped = [], []
     for (learner, name), path in sorted(chosen.items()):
         try:
-            submitted = read_submission(path)
+            submitted = read_notebook(path.read_bytes())
         except ValueError as error:
             skipped.append(Skipped(path, name, str(error)))
             continue

@@ -219,16 +219,35 @@ def generated_alike(existing, fresh):
     return recorded.get(key) == now[key]
 
 
-def parse(data):
-    """The notebook in ``data`` (a file's bytes), or None where it is not one (say, a merge left its conflict
-    markers in it).
+def read_notebook(data):
+    """The notebook in ``data`` (a file's bytes); a ValueError says in a few words why it is not one.
 
-    >>> parse(b"<<<<<<< HEAD") is None
-    True
+    >>> read_notebook(b"")
+    Traceback (most recent call last):
+    ValueError: empty
     """
+    if not data.strip():
+        raise ValueError("empty")
+    try:
+        json.loads(data)
+    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
+        raise ValueError(f"cut short or not a notebook: not JSON ({error})") from None
     try:
         return nbformat.reads(data.decode("utf-8"), as_version=4)
-    except (ValueError, nbformat.ValidationError):  # not UTF-8 or not JSON (both ValueErrors), not a notebook
+    except Exception as error:  # nbformat raises errors of many kinds for JSON that is not a notebook
+        raise ValueError(f"not a Jupyter notebook ({error})") from None
+
+
+def parse(data):
+    """The notebook in ``data`` (a file's bytes), or None where it is not one (say, a merge left its conflict
+    markers in it, or it is JSON of another kind).
+
+    >>> parse(b"<<<<<<< HEAD") is None, parse(b"[]") is None
+    (True, True)
+    """
+    try:
+        return read_notebook(data)
+    except ValueError:
         return None
 
 

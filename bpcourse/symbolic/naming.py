@@ -40,8 +40,8 @@ def network_symbols(sizes, naming, bias):
     >>> network_symbols([2, 1], "numbered", bias=True).parameters
     (w13, w23, b3)
     """
-    neuron_names(sizes, naming)  # refuses an unknown naming, or 'sequential' without exactly one hidden layer
-    return (_numbered if naming == "numbered" else _sequential)(list(sizes), bias)
+    labels = neuron_names(sizes, naming)  # refuses an unknown naming, or 'sequential' without exactly one hidden layer
+    return (_numbered if naming == "numbered" else _sequential)(labels, bias)
 
 
 def neuron_symbol(letter, label):
@@ -54,22 +54,22 @@ def neuron_symbol(letter, label):
     return real_symbol(f"{letter}{label}" if label.isdigit() else f"{letter}_{label}")
 
 
-def _weight_matrices(sizes, naming):
+def _weight_matrices(labels, naming):
+    sizes = [len(layer) for layer in labels]
     return [sp.Matrix([[real_symbol(name) for name in row] for row in table]) for table in weight_names(sizes, naming)]
 
 
-def _numbered(sizes, bias):
-    labels = neuron_names(sizes, "numbered")
-    weights = _weight_matrices(sizes, "numbered")
+def _numbered(labels, bias):
+    weights = _weight_matrices(labels, "numbered")
     biases = [sp.Matrix([[real_symbol(f"b{k}") for k in layer]]) for layer in labels[1:]] if bias else None
     parameters = [w for W in weights for w in W] + ([b for B in biases for b in B] if bias else [])
     return NetworkSymbols(labels, tuple(real_symbol(f"x{j}") for j in labels[0]),
                           tuple(real_symbol(f"t{k}") for k in labels[-1]), weights, biases, tuple(parameters))
 
 
-def _sequential(sizes, bias):
-    labels = neuron_names(sizes, "sequential")
-    weights = _weight_matrices(sizes, "sequential")
+def _sequential(labels, bias):
+    sizes = [len(layer) for layer in labels]
+    weights = _weight_matrices(labels, "sequential")
     shared = [real_symbol(f"b{l}") for l in range(1, len(sizes))]
     biases = [sp.Matrix([[b] * n]) for b, n in zip(shared, sizes[1:])] if bias else None
     parameters = [W[j, k] for W in weights for k in range(W.cols) for j in range(W.rows)] + (shared if bias else [])  # w1, w2, …

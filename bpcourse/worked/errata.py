@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from IPython.display import Markdown
 
-from ..notation import neuron_names, weight_name, weight_names
+from ..notation import neuron_names, weight_names
 from ..tables import markdown_table
 from .published import printed_precision
 
@@ -62,13 +62,14 @@ def values_2321(trace):
     0.086107
     """
     layers = trace.numpy().layers
-    names = neuron_names([layers[0].W.shape[0]] + [layer.W.shape[1] for layer in layers], "numbered")
+    sizes = [layers[0].W.shape[0]] + [layer.W.shape[1] for layer in layers]
+    names, weights = neuron_names(sizes, "numbered"), weight_names(sizes, "numbered")
     values = {}
     for l, layer in enumerate(layers, start=1):
         for k, name in enumerate(names[l]):
             values.update({f"I{name}": layer.z[0, k], f"O{name}": layer.o[0, k], f"d{name}": -layer.delta[0, k]})
         for j, k in np.ndindex(layer.W.shape):
-            w = weight_name(names[l - 1][j], names[l][k])
+            w = weights[l - 1][j][k]
             values.update({f"D{w}": layer.change_W[j, k], w: layer.new_W[j, k]})
     return {key: float(value) for key, value in values.items()}
 

@@ -1,6 +1,7 @@
 """A claim prints its sentence when the run bears it out, stops the notebook when not, and takes only a bool."""
 import numpy as np
 import pytest
+import sympy as sp
 
 from bpcourse.claims import ClaimFailed, claim
 
@@ -20,3 +21,8 @@ def test_a_claim_that_fails_names_its_sentence():
 def test_anything_but_a_bool_is_refused(holds):
     with pytest.raises(TypeError, match="holds: expected True or False"):
         claim("a sentence", holds)
+
+
+def test_a_sympy_truth_value_is_told_how_to_become_a_bool():
+    with pytest.raises(TypeError, match=r"got BooleanTrue True; wrap the test in bool\(...\)"):
+        claim("one is positive", sp.Integer(1) > 0)

@@ -203,3 +203,9 @@ def test_update_without_weight_gradients_says_none():
     net = Network([1, 1], "identity", weights=[[[2.0]]])   # no biases
     with pytest.raises(ValueError, match=r"^grad_W: expected one gradient per layer, of shapes \[\(1, 1\)\], got None$"):
         net.update(None, None)
+
+
+def test_class_labels_as_a_vector_are_told_to_become_one_hot_rows():
+    net = Network([2, 2], ["softmax"], "cross_entropy", seed=0)
+    with pytest.raises(ValueError, match=r"if these are class labels, one per sample, pass bpcourse.datasets.one_hot\(T, 2\)"):
+        net.loss(np.zeros((4, 2)), np.array([0, 1, 1, 0]))

@@ -377,15 +377,16 @@ def test_stepper_shows_each_stage_of_the_deeper_net():
 def test_stepper_says_where_the_walk_is_and_does_not_repeat_the_panel():
     stepper = BackpropStepper(*example_2321())
     assert stepper._repr_mimebundle_()["text/plain"] == "BackpropStepper: Update 1 · stage 1 of 13: Forward pass, layer 1"
-    seen = [stepper.message.value]
+    seen, panels = [stepper.message.value], [stepper.panel.value]
     while stepper.position != (1, 0):
         stepper.next()
         seen.append(stepper.message.value)
+        panels.append(stepper.panel.value)
     assert "Update 1 · stage 4 of 13: Loss<" in seen[3] and "Update 1 · stage 13 of 13: Updates, layer 1<" in seen[12]
     assert "Update 2 · stage 1 of 13: Forward pass, layer 1 (the next update, from the weights update 1 left)" in seen[13]
-    for stage, message in zip(stepper.stage_lists[0], seen):
+    for stage, message, panel in zip(stepper.stage_lists[0], seen, panels):
         assert stage.title not in message and not any(line.split(" = ")[-1] in message for line in stage.lines)
-        assert stage.title in stepper.panel.value or True   # the panel keeps the title and the formulas
+        assert stage.title in panel and stage.lines[0] in panel   # the panel keeps the title and the formulas
     stepper.previous()
     assert "Update 1 · stage 13 of 13: Updates, layer 1" in stepper.message.value
     assert stepper.stage.title in stepper.panel.value and stepper.stage.lines[0].split(" = ")[0] in stepper.panel.value
