@@ -1,5 +1,6 @@
 """Figure helpers for the notebooks and the widgets: plain matplotlib, readable on a projector.
 
+- :mod:`~bpcourse.plots.alt_text`: :func:`show`, a figure with its text alternative (instead of ``plt.show()``);
 - :mod:`~bpcourse.plots.style`: the palette, fonts and figure style, new figures, axis labels;
 - :mod:`~bpcourse.plots.curves`: error curves, descent paths, loss surfaces, the loss per step;
 - :mod:`~bpcourse.plots.network`: a feed-forward net with the numbers of a backprop step on it;
@@ -12,6 +13,7 @@
 Each drawing helper draws on ``ax`` when one is given (the widgets pass their own axes) and
 otherwise on a new pyplot figure; it returns the axes.
 """
+from .alt_text import figure_bundle, image_bundle, show
 from .curves import draw_path, error_curve, loss_per_step, surface_3d, surface_plot
 from .gradient_norms import norms_over_epochs_plot, norms_per_layer_plot
 from .graphs import draw_graph
@@ -23,4 +25,4 @@ from .training import activation_plot, curves_plot, decision_boundary, learning_
 __all__ = ["CYCLE", "FONT", "PALETTE", "READ_COLOR", "STYLE", "WRITE_COLOR", "LiveFigure", "NetworkDiagram", "activation_plot",
            "curves_plot", "decision_boundary", "draw_graph", "draw_network", "draw_path", "error_curve", "figure_png",
            "label", "learning_curve", "loss_per_step", "network_figsize", "new_figure", "norms_over_epochs_plot",
-           "norms_per_layer_plot", "surface_3d", "surface_plot", "use_course_style"]
+           "norms_per_layer_plot", "show", "figure_bundle", "image_bundle", "surface_3d", "surface_plot", "use_course_style"]
