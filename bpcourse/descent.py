@@ -1,9 +1,10 @@
 """Gradient descent with momentum on an error curve E(w) or a loss surface E(w1, w2).
 
 Each step applies the course's one update rule, :func:`bpcourse.update.momentum_update`:
-Δw(t) = −α·∇E(w) + γ·Δw(t−1), then w ← w + Δw. A surface is anything with ``dim``, ``f(*w)``
-and ``grad(*w)`` (shape (dim,)), such as :mod:`bpcourse.surfaces`; with a ``domain`` the run
-also notices when the point runs away from it.
+Δw(t) = −α·∇E(w) + γ·Δw(t−1), then w ← w + Δw, or a step a learner wrote (:func:`descend`'s
+``step`` and ``momentum_step``, with :func:`gd_step` and :func:`momentum_step` as the course's own).
+A surface is anything with ``dim``, ``f(*w)`` and ``grad(*w)`` (shape (dim,)), such as
+:mod:`bpcourse.surfaces`; with a ``domain`` the run also notices when the point runs away from it.
 """
 import math
 from dataclasses import dataclass
@@ -53,28 +54,85 @@ class DescentPath:
         return bool(self.taken >= 2 and self.losses[-1] > self.losses[0] and sizes[-1] > sizes[0])
 
 
-def descend(surface, start=None, lr=None, momentum=None, steps=50):
+def momentum_step(w, grad, previous, lr, momentum):
+    """One step of the course's rule, on copies: (new w, Δw(t)) with Δw(t) = −α·∂E/∂w + γ·Δw(t−1).
+
+    >>> [a.tolist() for a in momentum_step([1.0, 2.0], [2.0, -1.0], [0.0, 0.5], lr=0.1, momentum=0.5)]
+    [[0.8, 2.35], [-0.2, 0.35]]
+    """
+    w = np.array(w, dtype=float)
+    change = np.array(np.broadcast_to(np.asarray(previous, dtype=float), w.shape))
+    momentum_update([w], [np.asarray(grad, dtype=float)], [change], lr, momentum)
+    return w, change
+
+
+def gd_step(w, grad, lr):
+    """The weight after one step of plain gradient descent: :func:`momentum_step` with γ = 0.
+
+    >>> float(gd_step(1.5, 3.0, lr=0.25))
+    0.75
+    """
+    return momentum_step(w, grad, 0.0, lr, 0.0)[0]
+
+
+def _update(step, momentum_step_, momentum):
+    """The update :func:`descend` makes, as (w, ∇E, Δw(t−1), α, γ) → (new w, Δw(t)) on float arrays."""
+    if step is not None and momentum_step_ is not None:
+        raise ValueError("step, momentum_step: expected at most one of them, got both")
+    if step is not None:
+        if momentum:
+            raise ValueError(f"step: a plain step (w, grad, lr) takes no momentum; expected momentum=0 (or pass "
+                             f"momentum_step=...), got momentum={momentum}")
+        def update(w, grad, previous, lr, _):
+            new = _as_point("step", step(w.copy(), grad, lr), w.shape)
+            return new, new - w
+        return update
+    if momentum_step_ is not None:
+        def update(w, grad, previous, lr, momentum):
+            result = momentum_step_(w.copy(), grad, previous.copy(), lr, momentum)
+            if not isinstance(result, (tuple, list)) or len(result) != 2:
+                raise ValueError(f"momentum_step: expected a pair (new w, Δw(t)), got {result!r}")
+            return _as_point("momentum_step", result[0], w.shape), _as_point("momentum_step", result[1], w.shape)
+        return update
+    return momentum_step
+
+
+def _as_point(name, value, shape):
+    try:
+        return np.array(np.broadcast_to(np.asarray(value, dtype=float), shape))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: expected numbers of shape {shape} (one per weight), got {value!r}") from exc
+
+
+def descend(surface, start=None, lr=None, momentum=None, steps=50, *, step=None, momentum_step=None):
     """Run ``steps`` updates Δw(t) = −α·∇E + γ·Δw(t−1) from ``start`` (default: the surface's).
 
-    ``lr`` and ``momentum`` default to ``surface.suggested``. Returns a :class:`DescentPath`.
+    ``lr`` and ``momentum`` default to ``surface.suggested``. To run a step of your own instead of the
+    course's rule, pass ``step(w, grad, lr)`` → new w (plain descent, momentum 0) or
+    ``momentum_step(w, grad, previous, lr, momentum)`` → (new w, Δw(t)); each gets copies.
+    Returns a :class:`DescentPath`.
 
     >>> from bpcourse.surfaces import get_surface
     >>> path = descend(get_surface("parabola"), start=(1.0,), lr=0.25, momentum=0.0, steps=2)
     >>> path.points.ravel().tolist(), path.diverged
     ([1.0, 0.5, 0.25], False)
+    >>> descend(get_surface("parabola"), start=(1.0,), lr=0.25, momentum=0.0, steps=2,
+    ...         step=lambda w, grad, lr: w - lr * grad).points.ravel().tolist()
+    [1.0, 0.5, 0.25]
     """
     suggested = getattr(surface, "suggested", {})
     lr = validate.learning_rate(suggested.get("lr") if lr is None else lr)
     momentum = validate.momentum(suggested.get("momentum", 0.0) if momentum is None else momentum)
     steps = validate.positive_int("steps", steps)
+    update = _update(step, momentum_step, momentum)
     w = _start_point(surface, surface.start if start is None else start)
     centre, width = _centre_and_width(surface)
-    step = np.zeros_like(w)
+    change = np.zeros_like(w)
     points, losses = [w.copy()], [float(surface.f(*w))]
     blew_up = not math.isfinite(losses[0])
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(0 if blew_up else steps):
-            momentum_update([w], [np.asarray(surface.grad(*w), dtype=float)], [step], lr, momentum)
+            w, change = update(w, np.asarray(surface.grad(*w), dtype=float), change, lr, momentum)
             loss = float(surface.f(*w))
             if not (math.isfinite(loss) and np.isfinite(w).all()) or np.abs(w - centre).max() > ESCAPE * width:
                 blew_up = True
@@ -95,7 +153,7 @@ def sign_table(surface, moves, lr):
     rows = []
     for name, w in moves.items():
         slope = float(np.asarray(surface.grad(w), dtype=float).ravel()[0])
-        after = w - lr * slope
+        after = float(gd_step(w, slope, lr))
         rows.append((name, float(w), after, after - w, _sign(after - w), _sign(slope)))
     return rows
 

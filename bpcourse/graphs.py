@@ -225,7 +225,9 @@ class Neuron:
 
 class NeuronChain:
     """One-weight neurons in a row, o = x·w_1·w_2·…·w_n, trained on E = (o − t)² (as in source 003,
-    without the ½; :class:`bpcourse.losses.SSE`).
+    without the ½; :class:`bpcourse.losses.SSE`). ``neuron`` makes each neuron from its weight: any class
+    with ``forward(x)``, ``backward(grad_o)``, ``update(lr)`` and the attributes ``w`` and ``grad_w``, such as
+    :class:`Neuron` (the default) or one a learner writes.
 
     >>> chain = NeuronChain([0.5, 2.0]); chain.forward(3.0)
     3.0
@@ -235,16 +237,18 @@ class NeuronChain:
     [-48.0, -12.0]
     """
 
-    def __init__(self, weights):
+    def __init__(self, weights, neuron=Neuron):
         weights = list(weights)
         if not weights:
             raise ValueError(f"weights: expected at least one weight, got {weights!r}")
-        self.neurons = [Neuron(w) for w in weights]
+        if not callable(neuron):
+            raise TypeError(f"neuron: expected a class that makes a neuron from its weight, got {neuron!r}")
+        self.neurons = [neuron(w) for w in weights]
 
     @property
     def weights(self):
         """w_1 … w_n, first neuron first."""
-        return [n.w for n in self.neurons]
+        return [float(n.w) for n in self.neurons]
 
     def forward(self, x):
         """Pass x through every neuron; returns o = x·w_1·…·w_n."""
@@ -262,16 +266,16 @@ class NeuronChain:
         """∂E/∂w_i of the last backward pass, first neuron first."""
         return [n.grad_w for n in self.neurons]
 
-    def update(self, lr, momentum=0.0):
-        """Update every neuron's weight (:meth:`Neuron.update`)."""
+    def update(self, lr):
+        """One gradient step on every neuron's weight (each neuron's ``update``)."""
         for neuron in self.neurons:
-            neuron.update(lr, momentum)
+            neuron.update(lr)
 
-    def train_step(self, x, t, lr, momentum=0.0):
+    def train_step(self, x, t, lr):
         """Forward, backward, update; returns E before the update."""
         E, grad_o = squared_error(self.forward(x), t)
         self.backward(grad_o)
-        self.update(lr, momentum)
+        self.update(lr)
         return E
 
 
@@ -283,6 +287,26 @@ def squared_error(o, t):
     """
     o, t = np.array([[o]], dtype=float), np.array([[t]], dtype=float)
     return float(SSE().per_sample(o, t)[0]), float(SSE().gradient(o, t)[0, 0])
+
+
+def fan_out_gradients(x, t, w0, ws, neuron=Neuron):
+    """[∂E/∂w0, ∂E/∂w_1, …] when neuron 0 (weight ``w0``) feeds one neuron per weight in ``ws``, the network
+    output is their sum o = o_1 + o_2 + … and E = (o − t)². Neuron 0's output reaches E through every neuron
+    after it, so what they hand back adds up.
+
+    >>> fan_out_gradients(1.0, 0.0, 1.0, [2.0, 3.0])
+    [50.0, 10.0, 10.0]
+    """
+    n0, after = neuron(w0), [neuron(w) for w in ws]
+    if not after:
+        raise ValueError(f"ws: expected at least one weight after neuron 0, got {ws!r}")
+    h = n0.forward(x)
+    _, dE_do = squared_error(sum(n.forward(h) for n in after), t)
+    dE_dh = 0.0
+    for n in after:
+        dE_dh += n.backward(dE_do)
+    n0.backward(dE_dh)
+    return [n0.grad_w] + [n.grad_w for n in after]
 
 
 def chain_error(weights, x, t):

@@ -86,8 +86,13 @@ def stabilise_cell(cell, previous=None):
     if _is_timing(cell) and old is not None and _kinds(old) == _kinds(cell.outputs):
         for out, kept in zip(cell.outputs, old):
             for mime in out.get("data", {}):
-                if mime.startswith("image/"):
+                if mime.startswith("image/") or _is_figure_html(out["data"], mime):
                     out["data"][mime] = kept["data"][mime]
+
+
+def _is_figure_html(data, mime):
+    """A figure shown with its text alternative (:func:`bpcourse.plots.show`): its HTML holds the image."""
+    return mime == "text/html" and "".join(data[mime]).startswith("<img ")
 
 
 def stabilise(nb, previous=None):

@@ -23,13 +23,7 @@ ACCUMULATION_QUESTION = {"x": 2.0, "first": 2 * _x**2 + 5 * _x, "second": _x**3}
 @exercise_check
 def check_accumulated_grad(x_grad):
     """Exercise 07.1: x.grad after ``z.backward()`` and then ``y.backward()`` for the two results of
-    :data:`ACCUMULATION_QUESTION`, without resetting any grad in between.
-
-    >>> check_accumulated_grad(25.0).passed
-    True
-    >>> check_accumulated_grad(12.0).summary
-    '12 is not it — backward() adds to x.grad, it does not overwrite it: x.grad still held ∂z/∂x from the first call'
-    """
+    :data:`ACCUMULATION_QUESTION`, without resetting any grad in between; predicted to 3 significant figures."""
     q = ACCUMULATION_QUESTION
     first, second = (float(sp.diff(q[name], _x).subs(_x, q["x"])) for name in ("first", "second"))
     mistakes = [(second, "backward() adds to x.grad, it does not overwrite it: x.grad still held ∂z/∂x from the first call"),
@@ -132,13 +126,16 @@ DIVIDE_CASES = [
 
 @exercise_check
 def check_divide(divide, Value):
-    """Exercise 07.2: ``divide(a, b)`` returns a Value ``a / b`` whose rule sends ∂E/∂out · 1/b to a and
-    ∂E/∂out · (−a/b²) to b, adding to their grads."""
+    """Exercise 07.2: ``divide(a, b)`` returns a Value ``a / b`` whose rule adds to a.grad and b.grad the shares the
+    chain rule gives them, compared with SymPy's derivatives of a / b on several cases (a and b the same Value too)."""
     def mistakes(case, out, local):
         d_a, d_b = local
         return [(_result(case, out, [d_b, d_a]), "a.grad and b.grad are swapped: a gets 1/b, b gets −a/b²"),
                 (_result(case, out, [d_a, -d_b]), "wrong sign for b: ∂(a/b)/∂b = −a/b²"),
                 (_result(case, out, [d_a, d_b * case.inputs[1]]), "∂(a/b)/∂b = −a/b², with b squared"),
+                (_result(case, out, [d_a, -1 / case.inputs[1] ** 2]), "∂(a/b)/∂b = −a/b²: the factor a is missing"),
+                (_result(case, out, [d_a, d_a]), "b's share is not 1/b like a's: a/b = a·b⁻¹, and (b⁻¹)′ = −b⁻², so "
+                                                 "∂(a/b)/∂b = −a/b²"),
                 (_result(case, out, [d_a, 0.0]), "b gets a share too: ∂(a/b)/∂b = −a/b²")]
     return _rule_check("07.2", "the backward rule of a / b", divide, Value, _a / _b, (_a, _b), DIVIDE_CASES, mistakes)
 
@@ -155,8 +152,8 @@ SIGMOID_CASES = [
 
 @exercise_check
 def check_sigmoid(sigmoid, Value):
-    """Exercise 07.3: ``sigmoid(z)`` returns a Value σ(z) = 1/(1 + e^(−z)) whose rule adds
-    ∂E/∂out · σ(z)·(1 − σ(z)) to z.grad."""
+    """Exercise 07.3: ``sigmoid(z)`` returns a Value σ(z) = 1/(1 + e^(−z)) whose rule adds z's share to z.grad,
+    compared with SymPy's derivative of σ on several cases (a saturated z, a σ used twice)."""
     def mistakes(case, out, local):
         z = case.inputs[0]
         return [(_result(case, out, [out]), "σ′(z) = σ(z)·(1 − σ(z)): the factor (1 − σ(z)) is missing"),
@@ -164,7 +161,8 @@ def check_sigmoid(sigmoid, Value):
                 (_result(case, out, [-local[0]]), "wrong sign: σ grows with z, so σ′(z) = σ(z)·(1 − σ(z)) > 0"),
                 (_result(case, out, [1 - out]), "σ′(z) = σ(z)·(1 − σ(z)): the factor σ(z) is missing (1 − σ(z) is "
                                                 "also e^(−z)/(1 + e^(−z)): that denominator is squared)"),
-                (_result(case, out, [out * out]), "σ′(z) = σ(z)·(1 − σ(z)), not σ(z)²")]
+                (_result(case, out, [out * out]), "σ′(z) = σ(z)·(1 − σ(z)), not σ(z)²"),
+                (_result(case, out, [1 - out * out]), "1 − s² is the derivative of tanh; σ′(z) = σ(z)·(1 − σ(z))")]
     return _rule_check("07.3", "the backward rule of σ", sigmoid, Value, 1 / (1 + sp.exp(-_z)), (_z,), SIGMOID_CASES,
                        mistakes)
 
@@ -252,3 +250,60 @@ def check_topological_order(topological_order, Value):
     if wrong:
         return Feedback("07.4", title, "failed", f"{len(wrong)} of {len(graphs)} cases wrong", wrong)
     return Feedback("07.4", title, "passed", f"passed ✓ ({len(graphs)} cases, edge cases included)")
+
+
+# The library's versions of what Exercises 07.2–07.4 build, for the notebook's later cells while an exercise is not done
+# (bpcourse.checks.yours.yours_or_library). Each works with the notebook's own Value class, taken from its argument.
+
+class _Leaf:
+    """The least of the notebook's Value protocol, for the examples below: data, grad, _parents."""
+
+    def __init__(self, data, parents=(), op=""):
+        self.data, self.grad, self._parents, self._op = float(data), 0.0, parents, op
+
+def library_divide(a, b):
+    """a / b as one node of ``a``'s Value class, with its own backward rule.
+
+    >>> a, b = _Leaf(6.0), _Leaf(3.0); out = library_divide(a, b); out._backward(1.0); out.data, a.grad, b.grad
+    (2.0, 0.3333333333333333, -0.6666666666666666)
+    """
+    out = type(a)(a.data / b.data, (a, b), "/")
+
+    def _backward(grad):
+        a.grad += grad / b.data
+        b.grad += -a.data / b.data**2 * grad
+    out._backward = _backward
+    return out
+
+
+def library_sigmoid(z):
+    """σ(z) = 1 / (1 + e^(−z)) as one node of ``z``'s Value class, with its own backward rule.
+
+    >>> z = _Leaf(0.0); out = library_sigmoid(z); out._backward(1.0); out.data, z.grad
+    (0.5, 0.25)
+    """
+    s = 1 / (1 + math.exp(-z.data)) if z.data >= 0 else math.exp(z.data) / (1 + math.exp(z.data))
+    out = type(z)(s, (z,), "σ")
+
+    def _backward(grad):
+        z.grad += s * (1 - s) * grad
+    out._backward = _backward
+    return out
+
+
+def library_topological_order(root):
+    """Every Value ``root`` was computed from, root included, each once and after all of its parents; no recursion.
+
+    >>> x = _Leaf(2.0); y = _Leaf(4.0, (x, x)); [v.data for v in library_topological_order(_Leaf(5.0, (y, _Leaf(1.0))))]
+    [1.0, 2.0, 4.0, 5.0]
+    """
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        v, parents_done = stack.pop()
+        if parents_done:
+            order.append(v)
+        elif id(v) not in seen:
+            seen.add(id(v))
+            stack.append((v, True))
+            stack.extend((p, False) for p in v._parents)
+    return order

@@ -4,15 +4,16 @@ import numpy as np
 
 from ..activations import Sigmoid
 from ..update import momentum_update
-from .feedback import check_value, exercise_check, run_cases
+from .feedback import NOT_DONE, Feedback, as_number, check_value, exercise_check, run_cases
 
 
 @exercise_check
 def check_net_input(fn):
-    """Exercise 00.1: ``net_input(o, W, b)`` = z with z_k = Σ_j o_j·w_jk + b_k, W[j, k] = w_jk.
+    """Exercise 00.1: ``net_input(o, W, b)``, the net inputs z_k of the next layer, for any number of inputs
+    and neurons, with W[j, k] = w_jk.
 
-    >>> check_net_input(lambda o, W, b: np.asarray(o) @ np.asarray(W) + b).passed
-    True
+    >>> check_net_input(lambda o, W, b: None).lines[0][:40]
+    '✗ o=[1, 2], W 2×3, b=[0.5, -1, 2]: retur'
     """
     cases = [
         ("o=[1, 2], W 2×3, b=[0.5, -1, 2]", ([1.0, 2.0], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [0.5, -1.0, 2.0])),
@@ -74,3 +75,58 @@ def check_momentum_prediction(delta_w):
                                                                "γ the previous change"),
     ]
     return check_value("00.2", "predict Δw(t)", delta_w, float(step[0]), mistakes)
+
+
+PARAMETER_QUESTION = {"sizes": (4, 3, 2)}
+
+
+def _count(sizes, weights=True, biases=True, input_biases=False):
+    """Parameters of a fully connected net with layer ``sizes``: weights W_l, biases b_l (and, as a mistake,
+    biases on the inputs too)."""
+    pairs = list(zip(sizes, sizes[1:]))
+    return (weights * sum(m * n for m, n in pairs) + biases * sum(sizes[1:])
+            + input_biases * sizes[0])
+
+
+@exercise_check
+def check_parameter_count(count):
+    """Exercise 00.3: how many numbers training adjusts in a fully connected network with the layer sizes in
+    :data:`PARAMETER_QUESTION` (inputs first), each neuron after the inputs with its own bias.
+
+    >>> check_parameter_count(None).status
+    'not done'
+    """
+    title, sizes = "count the parameters", PARAMETER_QUESTION["sizes"]
+    if count is None:
+        return Feedback("00.3", title, "not done", NOT_DONE)
+    try:
+        value = as_number(count)
+    except TypeError as exc:
+        return Feedback("00.3", title, "failed", str(exc))
+    if value != round(value):
+        return Feedback("00.3", title, "failed", f"{value:g} is not a whole number: a count of weights and biases is one")
+    expected = _count(sizes)
+    n0, n1, n2 = sizes
+    mistakes = [
+        (_count(sizes, biases=False), "those are the weights only: each neuron after the inputs has a bias b_k too"),
+        (_count(sizes, input_biases=True), "the inputs have no biases: a bias belongs to a neuron that computes "
+                                           "z_k = Σ_j o_j·w_jk + b_k, and the inputs compute nothing"),
+        (_count(sizes, weights=False), "those are the biases only: add one weight w_jk for every pair (j, k) of "
+                                       "neurons in neighbouring layers"),
+        (sum(sizes), "that is the number of neurons; training adjusts the weights (one per connection) and the biases"),
+        (n0 * n1 * n2, f"the weights do not multiply across layers: W_1 has {n0}·{n1} entries, W_2 has {n1}·{n2}, "
+                       "and they add"),
+        (_count(sizes) - n2, "the output neurons have biases too: every neuron after the inputs has one"),
+        (_count(sizes) - n1, "the hidden neurons have biases too: every neuron after the inputs has one"),
+        (_count(sizes) + n0 - n2, "one bias per neuron that receives inputs: the hidden and the output layer, "
+                                  "not the inputs"),
+        (n0 * n2 + n2, f"the hidden layer is missing: the inputs connect to the {n1} hidden neurons, and those to "
+                       "the outputs"),
+    ]
+    if value == expected:
+        return Feedback("00.3", title, "passed", f"passed ✓ ({expected})")
+    for wrong, why in mistakes:
+        if value == wrong:
+            return Feedback("00.3", title, "failed", f"{value:g} is not it — {why}")
+    return Feedback("00.3", title, "failed", f"{value:g} is not it — count layer by layer: W_l has one entry per pair "
+                                             f"(sending j, receiving k), b_l one per receiving neuron")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from bpcourse import graphs
 from bpcourse.activations import Sigmoid, Softmax
 from bpcourse.checks import chain_rule, delta_rule, gradient_descent, introduction, loss_functions, matrix_backprop, training
 from bpcourse.training import History
@@ -31,7 +32,8 @@ CHECKS = {
     "01.3": gradient_descent.check_momentum_step,
     "02.1": loss_functions.check_half_sse_gradient, "02.2": loss_functions.check_sigmoid_ce_delta,
     "02.3": loss_functions.check_saturation_ratio,
-    "03.1": chain_rule.check_grad_f, "03.2": chain_rule.check_chain_gradients, "03.3": chain_rule.check_fan_out_prediction,
+    "03.1": chain_rule.check_grad_f, "03.2": chain_rule.check_neuron, "03.3": chain_rule.check_chain_prediction,
+    "03.4": chain_rule.check_fan_out_fix, "03.5": chain_rule.check_fan_out_prediction,
     "04.1": delta_rule.check_output_delta, "04.2": delta_rule.check_hidden_delta, "04.3": delta_rule.check_sign_slip,
     "04.4": delta_rule.check_second_step,
     "05.1": lambda shapes: matrix_backprop.check_shapes(*shapes), "05.2": matrix_backprop.check_matmul_backward,
@@ -42,7 +44,7 @@ CHECKS = {
 
 
 UNTOUCHED = {exercise: [None] for exercise in CHECKS} | {"05.1": [(None, None, None)]}
-for exercise in ("00.1", "01.1", "01.3", "02.2", "03.1", "03.2", "04.1", "04.2", "05.2", "05.3", "05.4", "06.1", "06.2"):
+for exercise in ("00.1", "01.1", "01.3", "02.2", "03.1", "03.4", "04.1", "04.2", "05.2", "05.3", "05.4", "06.1", "06.2"):
     UNTOUCHED[exercise] = [None, stub]
 
 
@@ -83,11 +85,39 @@ def grad_f(x, y, z):
     return z, z, x + y
 
 
-def chain_gradients(x, weights, t):
-    w = a(weights)
-    inputs = x * np.concatenate([[1.0], np.cumprod(w)[:-1]])
-    after = np.array([np.prod(w[i + 1:]) for i in range(len(w))])
-    return 2 * (x * np.prod(w) - t) * after * inputs
+class Neuron:
+    """03.2 as the exercise asks for it."""
+
+    def __init__(self, w):
+        self.w, self.input, self.grad_w = float(w), None, None
+
+    def forward(self, x):
+        self.input = x
+        return self.w * x
+
+    def backward(self, grad_o):
+        self.grad_w = grad_o * self.input
+        return grad_o * self.w
+
+    def update(self, lr):
+        self.w = self.w - lr * self.grad_w
+
+
+def neuron_with(**methods):
+    return type("Variant", (Neuron,), methods)
+
+
+UNTOUCHED["03.2"] = [None, neuron_with(forward=stub, backward=stub, update=stub)]
+CQ = chain_rule.CHAIN_QUESTION
+dE_do = 2 * (CQ["x"] * CQ["a"] * CQ["b"] - CQ["t"])
+dE_da = dE_do * CQ["b"] * CQ["x"]
+
+
+def fan_out(combine):
+    def gradients(x, t, w0, ws):
+        g = 2 * (x * w0 * sum(ws) - t)
+        return [combine([g * w for w in ws]) * x] + [g * x * w0 for _ in ws]
+    return gradients
 
 
 def output_delta(o, t):
@@ -166,11 +196,13 @@ RIGHT = {
     "02.3": [150, 150.4, 1 / (o5 * (1 - o5)), sp.Float(150.4), np.array([150.42]), np.float32(150.4)],
     "03.1": [grad_f, lambda *args: list(grad_f(*args)), lambda *args: np.array(grad_f(*args), dtype=np.float32),
              lambda x, y, z: (sp.Float(z), sp.Integer(int(z)) if z == int(z) else z, x + y)],
-    "03.2": [chain_gradients, as_list(chain_gradients), f32(chain_gradients)],
-    "03.3": [8, 8.0, sp.Integer(8), np.array([8.0]), Fraction(8), np.float32(8)],
+    "03.2": [Neuron, graphs.Neuron, neuron_with(forward=lambda self, x: (setattr(self, "input", x), np.float32(self.w) * x)[1])],
+    "03.3": [dE_da, -46.8, sp.Float(-46.8), np.array([-46.8]), Fraction(-234, 5), np.float32(-46.8)],
+    "03.4": [fan_out(sum), as_list(fan_out(sum)), f32(fan_out(sum)), graphs.fan_out_gradients],
+    "03.5": [9, 9.0, sp.Integer(9), np.array([9.0]), Fraction(9), np.float32(9)],
     "04.1": [output_delta, as_list(output_delta), f32(output_delta)],
     "04.2": [hidden_delta, as_list(hidden_delta), f32(hidden_delta)],
-    "04.3": [delta3, 0.0087, 0.00865, 0.008655, np.array([delta3]), sp.Float(delta3)],
+    "04.3": [delta3, 0.00865, 0.0086501, np.array([delta3]), sp.Float(delta3), Fraction(865, 100000)],
     "04.4": [dw78, 0.0252, 0.02521, np.float32(dw78), np.array(dw78), sp.Float(0.0252)],
     "05.1": [((N, H), (H, K), (N, H)), ([N, H], [H, K], [N, H]), (np.zeros((N, H)).shape, np.array([H, K]), (N, H))],
     "05.2": [matmul_backward, lambda *args: [m.tolist() for m in matmul_backward(*args)],
@@ -248,18 +280,22 @@ WRONG = {
              (lambda x, y, z: (x + y) * z, "that is f itself"),
              (lambda x, y, z: (z, 1.0, x + y), "∂f/∂y wrong"),
              (lambda x, y, z: (sp.Symbol("z"), sp.Symbol("z"), sp.Symbol("x") + y), "expected numbers")],
-    "03.2": [(lambda *args: chain_gradients(*args)[::-1], "reverse order"),
-             (lambda *args: chain_gradients(*args) / 2, "a factor 2 is missing"),
-             (lambda *args: -chain_gradients(*args), "wrong sign"),
-             (lambda x, ws, t: 2 * (x * np.prod(ws) - t) * x * np.concatenate([[1.0], np.cumprod(ws)[:-1]]),
-              "the weights after w_i are missing"),
-             (lambda x, ws, t: 2 * (x * np.prod(ws) - t) * np.array([np.prod(ws[i + 1:]) for i in range(len(ws))]),
-              "the input of neuron i is missing"),
-             (lambda x, ws, t: 2 * (x * np.prod(ws) - t) * x * np.array([np.prod(ws[i + 1:]) for i in range(len(ws))]),
-              "not x itself"),
-             (lambda x, ws, t: chain_gradients(x, ws, t)[:1], "one gradient per weight")],
-    "03.3": [(3, "only the path b → c → e"), (5, "only the path b → d → e"), (15, "the paths add"),
-             (2, "local derivatives"), (8.5, "work it out")],
+    "03.2": [(neuron_with(backward=lambda self, g: (setattr(self, "grad_w", g * self.w), g * self.input)[1]), "swapped"),
+             (neuron_with(backward=lambda self, g: (setattr(self, "grad_w", g * self.w), g * self.w)[1]), "grad_w is wrong"),
+             (neuron_with(backward=lambda self, g: (setattr(self, "grad_w", g * self.input), g)[1]), "times ∂o/∂x = w"),
+             (neuron_with(forward=lambda self, x: self.w * x), "forward(x) must keep its input"),
+             (neuron_with(update=lambda self, lr: setattr(self, "w", self.w + lr * self.grad_w)), "moves uphill"),
+             (neuron_with(update=lambda self, lr: setattr(self, "w", self.w - self.grad_w)), "ignores the learning rate"),
+             (Neuron(1.0), "the class itself")],
+    "03.3": [(dE_da / 2, "a factor 2 is missing"), (-dE_da, "wrong sign"), (dE_do * CQ["x"], "the weight b is missing"),
+             (dE_do * CQ["b"], "the input x is missing"), (dE_do * CQ["a"] * CQ["x"], "that is ∂E/∂b"),
+             (dE_do, "that is ∂E/∂o"), (-47.5, "work it out")],
+    "03.4": [(fan_out(lambda r: r[-1]), "`=` in the loop"), (fan_out(lambda r: r[0]), "only what the first neuron"),
+             (fan_out(lambda r: 0.0), "∂E/∂w0 is 0"), (fan_out(lambda r: sum(r) / len(r)), "the mean of the returns"),
+             (lambda *args: fan_out(sum)(*args)[:1], "one gradient per weight")],
+    "03.5": [(6, "only the path b → c → e"), (3, "only the path b → d → e"), (18, "the paths add"),
+             (2, "local derivatives"), (5, "the worked example's point"), (8, "the + 1 of d = b + 1 is missing"),
+             (9.5, "work it out")],
     "04.1": [(lambda o, t: (t - o) * o * (1 - o), "wrong sign"), (lambda o, t: o - t, "f′(z) is missing"),
              (lambda o, t: 2 * (o - t) * o * (1 - o), "a factor 2 too many"),
              (lambda o, t: (o - t) * sigmoid(o) * (1 - sigmoid(o)), "applied the sigmoid to o again"),
@@ -273,7 +309,8 @@ WRONG = {
              (lambda o, W, d: np.sum(W @ d) * o * (1 - o), "you summed over j too"),
              (lambda o, W, d: (W @ d) * o, "the factor (1 − o_j) is missing"),
              (lambda o, W, d: (d @ W.T)[:1], "one δ per neuron of this layer")],
-    "04.3": [(-0.0087, "the number the source prints"), (-delta3, "one minus too many"), (-0.00866, "one minus too many"),
+    "04.3": [(-0.0087, "the number the source prints"), (-delta3, "one minus too many"), (-0.00865, "one minus too many"),
+             (0.0087, "sign turned"), (0.00866, "rounded before multiplying"), (0.00879, "through neuron 7 is missing"),
              ((SQ["δ6"] * SQ["w36"] + SQ["δ7"] * SQ["w37"]), "f′(I3) = O3·(1 − O3) is missing"),
              ((SQ["δ6"] * SQ["w36"] + SQ["δ7"] * SQ["w37"]) * SQ["O3"], "the factor (1 − O3) is missing"),
              ((SQ["δ6"] * SQ["w36"] + SQ["δ7"] * SQ["w37"]) * (1 - SQ["O3"]), "the factor O3 is missing"),
@@ -340,7 +377,7 @@ def params(table, pairs=False):
 
 
 def test_every_exercise_of_00_to_06_has_a_catalogue():
-    assert set(RIGHT) == set(WRONG) == set(CHECKS) and len(CHECKS) == 23
+    assert set(RIGHT) == set(WRONG) == set(CHECKS) and len(CHECKS) == 25
     assert all(len(RIGHT[e]) >= 3 and len(WRONG[e]) >= 4 for e in CHECKS)
 
 

@@ -11,6 +11,7 @@ from bpcourse.checks.delta_rule import (
     check_second_step,
     check_sign_slip,
 )
+from bpcourse.checks.feedback import by_hand_close
 from bpcourse.worked.published import PRINTED_2321
 from tests.conftest import failure, stub
 
@@ -34,6 +35,8 @@ def output_delta(o, t):
 
 def test_output_delta_hints():
     assert check_output_delta(output_delta).passed
+    assert check_output_delta(lambda o, t: o * (1 - o) * (o - t)).passed          # any order of the factors
+    assert check_output_delta(lambda o, t: -o * (t - o) * (1 - o)).passed
     assert "source 000's δ" in failure(check_output_delta(lambda o, t: -output_delta(o, t)))
     assert "f′(z) is missing" in failure(check_output_delta(lambda o, t: np.asarray(o) - t))
     assert "factor 2 too many" in failure(check_output_delta(lambda o, t: 2 * output_delta(o, t)))
@@ -52,6 +55,9 @@ def hidden_delta(o, W, delta_next):
 
 def test_hidden_delta_hints():
     assert check_hidden_delta(hidden_delta).passed
+    assert check_hidden_delta(lambda o, W, d: (d @ np.asarray(W).T) * o * (1 - o)).passed     # the sum written as dᵀ·Wᵀ
+    assert check_hidden_delta(lambda o, W, d: [sum(d[k] * W[j][k] for k in range(len(d))) * o[j] * (1 - o[j])
+                                              for j in range(len(o))]).passed            # a loop over j, a list
     assert "wrong sign" in failure(check_hidden_delta(lambda o, W, d: -hidden_delta(o, W, d)))
     assert "o_j·(1 − o_j) is missing" in failure(check_hidden_delta(lambda o, W, d: np.asarray(W) @ d))
     transposed = failure(check_hidden_delta(lambda o, W, d: (d @ np.asarray(W)) * np.asarray(o) * (1 - np.asarray(o))))
@@ -61,12 +67,38 @@ def test_hidden_delta_hints():
 
 def test_second_step_hints():
     q = MOMENTUM_QUESTION
+    assert check_second_step(0.0252).passed
     lr, gamma, grad, previous = q["lr"], q["momentum"], q["∂E/∂w78 in step 2"], q["Δw78 of step 1"]
     assert previous != 0 and check_second_step(-lr * grad + gamma * previous).passed
     assert "momentum term γ·Δw(t−1) is missing" in failure(check_second_step(-lr * grad))
     assert "moves uphill" in failure(check_second_step(lr * grad + gamma * previous))
     assert "keeps the sign" in failure(check_second_step(-lr * grad - gamma * previous))
     assert "expected a number" in failure(check_second_step("0.02"))
+
+
+def sign_slip_candidates():
+    """The right δ3 from the source's numbers, and what each typical mistake gives."""
+    q = SIGN_SLIP_QUESTION
+    total, slope, printed = q["δ7"] * q["w37"] + q["δ6"] * q["w36"], q["O3"] * (1 - q["O3"]), float(PRINTED_2321["d3"])
+    return total * slope, {printed: "the number the source prints", -printed: "sign turned", -total * slope: "one minus too many",
+                           total: "f′(I3) = O3·(1 − O3) is missing", total * q["O3"]: "(1 − O3) is missing",
+                           total * (1 - q["O3"]): "the factor O3 is missing", total * round(slope, 2): "rounded before",
+                           q["δ6"] * q["w36"] * slope: "through neuron 7 is missing",
+                           q["δ7"] * q["w37"] * slope: "through neuron 6 is missing",
+                           (q["δ6"] * q["w37"] + q["δ7"] * q["w36"]) * slope: "paired with the wrong deltas"}
+
+
+def test_sign_slip_precision_is_three_figures_and_every_mistake_differs_at_it():
+    """At 2 significant figures the answer, 0.00865014, sat on a rounding edge (0.0086 or 0.0087); at 3 it does not,
+    and the source's number with its sign turned, 0.0087, no longer passes."""
+    right, mistakes = sign_slip_candidates()
+    assert check_sign_slip(round(right, 5)).passed and check_sign_slip(right).passed
+    assert not by_hand_close(round(right, 5) + 1e-5, right) and not by_hand_close(round(right, 5) - 1e-5, right)
+    values = [right, *mistakes]
+    assert not [(u, v) for i, u in enumerate(values) for v in values[i + 1:] if by_hand_close(u, v)]
+    for answer, hint in mistakes.items():
+        assert hint in failure(check_sign_slip(answer)), answer
+        assert hint in failure(check_sign_slip(float(f"{answer:.3g}"))), answer     # typed to 3 significant figures
 
 
 def test_sign_slip_hints():

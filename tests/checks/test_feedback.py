@@ -8,7 +8,7 @@ import pytest
 
 from bpcourse import checks
 from bpcourse.checks import gradient_descent
-from bpcourse.checks.chain_rule import check_chain_gradients, check_fan_out_prediction, check_grad_f
+from bpcourse.checks.chain_rule import check_fan_out_fix, check_fan_out_prediction, check_grad_f
 from bpcourse.checks.gradient_descent import check_critical_lr, check_momentum_step, check_step
 from bpcourse.checks.introduction import check_momentum_prediction, check_net_input
 from bpcourse.checks.loss_functions import check_half_sse_gradient, check_saturation_ratio, check_sigmoid_ce_delta
@@ -74,7 +74,7 @@ def test_passing_answer_returns_its_feedback_in_graded_mode(graded_mode):
 
 
 @pytest.mark.parametrize("check", [check_net_input, check_step, check_momentum_step,
-                                   check_sigmoid_ce_delta, check_grad_f, check_chain_gradients])
+                                   check_sigmoid_ce_delta, check_grad_f, check_fan_out_fix])
 def test_function_exercises_report_not_done_for_a_stub_or_none(check):
     for answer in (stub, None):
         feedback = check(answer)

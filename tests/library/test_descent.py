@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from bpcourse.descent import descend, describe, regime, sign_table
+from bpcourse.descent import descend, describe, gd_step, momentum_step, regime, sign_table
 from bpcourse.surfaces import get_surface
 from bpcourse.update import momentum_update
 
@@ -112,3 +112,54 @@ def test_run_settling_in_a_local_minimum_is_pointed_to_the_global_one():
     text = describe(path, s)
     assert "already at the local minimum" in text and f"global one is at {s.minima[0][0]:.4g}" in text
     assert "nothing to change" not in text
+
+
+def test_a_learners_steps_run_the_same_path_as_the_course_rule():
+    s = get_surface("two_minima")
+    course = descend(s, start=(2.0,), lr=0.03, momentum=0.9, steps=60)
+
+    def mine(w, grad, previous, lr, momentum):
+        change = -lr * grad + momentum * previous
+        return w + change, change
+    assert descend(s, start=(2.0,), lr=0.03, momentum=0.9, steps=60, momentum_step=mine).points == \
+        pytest.approx(course.points, abs=1e-12)
+    plain = descend(s, start=(2.0,), lr=0.03, momentum=0.0, steps=60)
+    assert descend(s, start=(2.0,), lr=0.03, momentum=0.0, steps=60,
+                   step=lambda w, grad, lr: w - lr * grad).points == pytest.approx(plain.points, abs=1e-12)
+
+
+def test_a_learners_step_gets_copies_and_a_buggy_one_changes_the_run():
+    s = get_surface("two_minima")
+    seen = []
+
+    def in_place(w, grad, previous, lr, momentum):
+        seen.append(w)
+        previous *= momentum                # edits its copy of Δw(t−1): the run must not notice
+        previous -= lr * grad
+        w += previous
+        return w, previous
+    course = descend(s, start=(2.0,), lr=0.03, momentum=0.9, steps=30)
+    assert descend(s, start=(2.0,), lr=0.03, momentum=0.9, steps=30, momentum_step=in_place).points == \
+        pytest.approx(course.points, abs=1e-12)
+    assert len({id(w) for w in seen}) == len(seen)
+    forgets = descend(s, start=(2.0,), lr=0.03, momentum=0.9, steps=30,
+                      momentum_step=lambda w, g, p, lr, m: (w - lr * g + m * p, p))   # returns Δw(t−1), not Δw(t)
+    assert forgets.points == pytest.approx(descend(s, start=(2.0,), lr=0.03, momentum=0.0, steps=30).points)
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    ({"step": lambda w, g, lr: w - lr * g, "momentum": 0.5}, "step"),
+    ({"step": lambda w, g, lr: w, "momentum_step": lambda w, g, p, lr, m: (w, p)}, "at most one"),
+    ({"momentum_step": lambda w, g, p, lr, m: w}, "pair"),
+    ({"step": lambda w, g, lr: "w"}, "step: expected numbers")])
+def test_a_step_of_the_wrong_kind_is_refused_by_name(kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        descend(get_surface("parabola"), lr=0.1, steps=3, **{"momentum": 0.0, **kwargs})
+
+
+def test_the_course_steps_are_the_update_rule_on_copies():
+    w, previous = np.array([1.0, -1.0]), np.array([0.1, 0.0])
+    new, change = momentum_step(w, [0.5, 0.5], previous, 0.2, 0.8)
+    assert change.tolist() == pytest.approx([-0.02, -0.1]) and new.tolist() == pytest.approx([0.98, -1.1])
+    assert w.tolist() == [1.0, -1.0] and previous.tolist() == [0.1, 0.0]
+    assert float(gd_step(-1.2, -2.4, 0.25)) == pytest.approx(-0.6)
