@@ -3,15 +3,13 @@ reported case by case; in graded mode every check raises AssertionError with its
 the answer passes."""
 import importlib
 import inspect
+import pkgutil
 
 import pytest
 
 from bpcourse import checks
 from bpcourse.checks import gradient_descent
-from bpcourse.checks.chain_rule import check_fan_out_fix, check_fan_out_prediction, check_grad_f
-from bpcourse.checks.gradient_descent import check_critical_lr, check_momentum_step, check_step
-from bpcourse.checks.introduction import check_momentum_prediction, check_net_input
-from bpcourse.checks.loss_functions import check_half_sse_gradient, check_saturation_ratio, check_sigmoid_ce_delta
+from bpcourse.checks.gradient_descent import check_step
 from tests.conftest import failure, stub
 
 MODULES = ["introduction", "gradient_descent", "loss_functions", "chain_rule", "delta_rule",
@@ -28,8 +26,14 @@ def graded_mode():
     checks.set_graded(False)
 
 
-def test_all_27_checks_are_found():
-    assert len(CHECKS) == 27
+def test_all_36_checks_are_found():
+    """CHECKS, read from the eight notebooks' modules, holds every function decorated with exercise_check in
+    bpcourse.checks: 3 + 4 + 4 + 5 + 4 + 7 + 5 + 4, the exercises of notebooks 00–07."""
+    decorated = {(module.name, fn_name) for module in pkgutil.iter_modules(checks.__path__)
+                 for fn_name, fn in inspect.getmembers(importlib.import_module(f"bpcourse.checks.{module.name}"),
+                                                       inspect.isfunction)
+                 if getattr(fn, "exercise_check", False) and fn.__module__ == f"bpcourse.checks.{module.name}"}
+    assert {(module, name) for module, name, _ in CHECKS} == decorated and len(CHECKS) == 36
 
 
 @pytest.mark.parametrize("module, name, fn", CHECKS, ids=[f"{m}.{n}" for m, n, _ in CHECKS])
@@ -73,17 +77,24 @@ def test_passing_answer_returns_its_feedback_in_graded_mode(graded_mode):
     assert feedback.passed
 
 
-@pytest.mark.parametrize("check", [check_net_input, check_step, check_momentum_step,
-                                   check_sigmoid_ce_delta, check_grad_f, check_fan_out_fix])
+# the checks of one answer: a function (parameter `fn`), or a value (03.2's class counts as one)
+FUNCTION_CHECKS = [(name, fn) for _, name, fn in CHECKS if list(inspect.signature(fn).parameters) == ["fn"]]
+VALUE_CHECKS = [(name, fn) for _, name, fn in CHECKS if len(inspect.signature(fn).parameters) == 1
+                and (name, fn) not in FUNCTION_CHECKS]
+
+
+def test_the_exercises_that_take_one_function_or_one_value_are_found():
+    assert len(FUNCTION_CHECKS) == 14 and len(VALUE_CHECKS) == 14
+
+
+@pytest.mark.parametrize("check", [fn for _, fn in FUNCTION_CHECKS], ids=[name for name, _ in FUNCTION_CHECKS])
 def test_function_exercises_report_not_done_for_a_stub_or_none(check):
     for answer in (stub, None):
         feedback = check(answer)
         assert feedback.status == "not done" and "not done yet" in repr(feedback)
 
 
-@pytest.mark.parametrize("check", [check_momentum_prediction, check_critical_lr,
-                                   check_half_sse_gradient, check_saturation_ratio,
-                                   check_fan_out_prediction])
+@pytest.mark.parametrize("check", [fn for _, fn in VALUE_CHECKS], ids=[name for name, _ in VALUE_CHECKS])
 def test_value_exercises_report_not_done_for_none(check):
     assert check(None).status == "not done"
 

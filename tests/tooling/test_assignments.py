@@ -179,25 +179,25 @@ def test_every_exercise_has_one_test_cell_named_like_its_check(course):
 
 def test_solved_notebooks_score_full_marks(graded):
     rows, _, _ = graded
-    assert scores(rows, "solved", NAMES[0]) == {"00.1": (1, 1), "00.2": (1, 1)}
-    assert scores(rows, "solved", NAMES[1]) == {"01.1": (1, 1), "01.2": (1, 1), "01.3": (1, 1)}
+    assert scores(rows, "solved", NAMES[0]) == {"00.1": (1, 1), "00.2": (1, 1), "00.3": (1, 1)}
+    assert scores(rows, "solved", NAMES[1]) == {"01.1": (1, 1), "01.2": (1, 1), "01.3": (1, 1), "01.4": (1, 1)}
 
 
 def test_untouched_notebooks_score_zero(graded):
     rows, _, _ = graded
-    assert scores(rows, "untouched", NAMES[0]) == {"00.1": (0, 1), "00.2": (0, 1)}
-    assert scores(rows, "untouched", NAMES[1]) == {"01.1": (0, 1), "01.2": (0, 1), "01.3": (0, 1)}
-    assert scores(rows, "fresh_copy", NAMES[0]) == {"00.1": (0, 1), "00.2": (0, 1)}
+    assert scores(rows, "untouched", NAMES[0]) == {"00.1": (0, 1), "00.2": (0, 1), "00.3": (0, 1)}
+    assert scores(rows, "untouched", NAMES[1]) == {"01.1": (0, 1), "01.2": (0, 1), "01.3": (0, 1), "01.4": (0, 1)}
+    assert scores(rows, "fresh_copy", NAMES[0]) == {"00.1": (0, 1), "00.2": (0, 1), "00.3": (0, 1)}
 
 
 def test_replaced_or_deleted_check_cells_score_zero(graded):
     rows, _, _ = graded
-    assert scores(rows, "cheat", NAMES[1]) == {"01.1": (0, 1), "01.2": (1, 1), "01.3": (0, 1)}
+    assert scores(rows, "cheat", NAMES[1]) == {"01.1": (0, 1), "01.2": (1, 1), "01.3": (0, 1), "01.4": (1, 1)}
 
 
 def test_one_wrong_answer_loses_that_exercise_only(graded):
     rows, _, _ = graded
-    assert scores(rows, "one_wrong", NAMES[1]) == {"01.1": (1, 1), "01.2": (0, 1), "01.3": (1, 1)}
+    assert scores(rows, "one_wrong", NAMES[1]) == {"01.1": (1, 1), "01.2": (0, 1), "01.3": (1, 1), "01.4": (1, 1)}
 
 
 def test_grades_csv_has_the_promised_columns_and_the_summary_is_printed(graded):
@@ -206,9 +206,9 @@ def test_grades_csv_has_the_promised_columns_and_the_summary_is_printed(graded):
     assert {(r["learner"], r["notebook"]) for r in rows if r["exercise"]} == {
         ("solved", NAMES[0]), ("solved", NAMES[1]), ("untouched", NAMES[0]), ("untouched", NAMES[1]),
         ("fresh_copy", NAMES[0]), ("cheat", NAMES[1]), ("one_wrong", NAMES[1])}
-    assert re.search(r"^solved\s+total\s+5 / 5$", printed, re.M)
-    assert re.search(r"^one_wrong\s+01_gradient_descent\s+2 / 3$", printed, re.M)
-    assert printed.splitlines()[-1].endswith("grades.csv: 23 rows, 5 files not graded")
+    assert re.search(r"^solved\s+total\s+7 / 7$", printed, re.M)
+    assert re.search(r"^one_wrong\s+01_gradient_descent\s+3 / 4$", printed, re.M)
+    assert printed.splitlines()[-1].endswith("grades.csv: 30 rows, 5 files not graded")
 
 
 def test_the_courses_other_submissions_are_left_alone(course, graded):
@@ -218,12 +218,12 @@ def test_the_courses_other_submissions_are_left_alone(course, graded):
 def test_copies_names_stand_for_their_notebook(graded):
     """A browser's "name (1).ipynb" and JupyterLab's "name-Copy1.ipynb", in any case, are graded as the notebook."""
     rows, _, _ = graded
-    assert len(scores(rows, "one_wrong", NAMES[1])) == len(scores(rows, "cheat", NAMES[1])) == 3
+    assert len(scores(rows, "one_wrong", NAMES[1])) == len(scores(rows, "cheat", NAMES[1])) == 4
 
 
 def test_a_cut_short_notebook_is_reported_in_one_line_and_the_rest_graded(graded):
     rows, printed, errors = graded
-    assert scores(rows, "fresh_copy", NAMES[0]) == {"00.1": (0, 1), "00.2": (0, 1)}
+    assert scores(rows, "fresh_copy", NAMES[0]) == {"00.1": (0, 1), "00.2": (0, 1), "00.3": (0, 1)}
     [line] = lines(printed, "fresh_copy/")
     assert line.startswith("fresh_copy/01_gradient_descent.ipynb: not graded: cut short or not a notebook: not JSON (")
     assert not_graded(rows, "fresh_copy")["01_gradient_descent.ipynb"].startswith(
@@ -334,7 +334,7 @@ def test_validate_in_make_lab_says_which_exercises_are_not_done(course, tmp_path
     path = tmp_path / f"{NAMES[1]}.ipynb"
     nbformat.write(nbformat.read(NOTEBOOKS / path.name, as_version=4), path)
     failed = failed_exercises(validate(path, [LAB], ROOT, monkeypatch), course, NAMES[1])
-    assert set(failed) == {"01.1", "01.2", "01.3"}
+    assert set(failed) == {"01.1", "01.2", "01.3", "01.4"}
     assert all("not done yet" in error for error in failed.values())
     nbformat.write(without_nbgrader(solved(course, NAMES[1])), path)
     assert validate(path, [LAB], ROOT, monkeypatch) == {}
