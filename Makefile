@@ -12,7 +12,7 @@ UV ?= $(shell grep -m1 -o '^uv==[^ ;]*' $(LOCK))
 STAMP := $(BIN)/.bpcourse-installed
 LATEST_VENV := .venv-latest
 
-.PHONY: lab test test-hub test-latest lock lint bench notebooks slides assignments autograde hub hub-node mutation
+.PHONY: lab test test-hub test-latest lock lint bench notebooks slides site assignments autograde hub hub-stop hub-node mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(patsubst %/bin,%,$(BIN))
@@ -86,6 +86,12 @@ notebooks: $(STAMP)
 slides: $(STAMP) $(JS)
 	$(BIN)/python -m coursetools.decks
 
+# The course as a website in site/ (docs/conf.py: Sphinx, MyST-NB, the book theme), made from the notebooks' stored
+# outputs without running them: a page per notebook, each exercise's solution folded under it, the guides in docs/.
+# Open site/index.html: MathJax and every other file it loads are in site/, so it works offline (coursetools/site.py).
+site: $(STAMP) $(JS)
+	$(BIN)/python -m coursetools.site
+
 # The nbgrader course (source notebooks from solutions/, release copies for learners) in course/.
 COURSE ?= course
 assignments: $(STAMP)
@@ -97,16 +103,28 @@ autograde: $(STAMP) $(if $(SUBMISSIONS),$(COURSE)/nbgrader_config.py)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make autograde SUBMISSIONS=DIR (DIR/<learner>/<notebook>.ipynb)" >&2; exit 2; }
 	$(BIN)/python -m coursetools.assignments --course $(COURSE) autograde $(SUBMISSIONS)
 
-# A class on one server, as root: JupyterHub serves the course to system accounts (README, "A class on a hub").
+# A class on one server, as root: JupyterHub serves the course to system accounts (docs/hub.md).
 # INSTRUCTOR names the instructor's account; HUB_CONFIG, HUB_STATE (the hub's database and secret) and
 # EXCHANGE (nbgrader's) let the end-to-end test run its own hub; HUB_ARGS adds JupyterHub options.
+# MEMORY_LIMIT (each process of a learner, e.g. 2G), CPU_LIMIT (CPU-seconds of one kernel, 0: none) and
+# IDLE_TIMEOUT (seconds before an idle server ends) change the defaults of hub/jupyterhub_config.py.
+# Ctrl+C (or a crash) stops the hub alone: the learners' servers and kernels run on, and `make hub` takes them
+# back. `make hub-stop` ends the class: the hub, every server and kernel, the proxy.
 INSTRUCTOR ?=
 EXCHANGE ?= /srv/nbgrader/exchange
 HUB_CONFIG ?= hub/jupyterhub_config.py
 HUB_STATE ?= hub/state
+MEMORY_LIMIT ?=
+CPU_LIMIT ?=
+IDLE_TIMEOUT ?=
 hub: hub-node $(STAMP) $(JS) $(COURSE)/nbgrader_config.py
 	BPCOURSE_INSTRUCTOR=$(INSTRUCTOR) BPCOURSE_COURSE=$(abspath $(COURSE)) BPCOURSE_EXCHANGE=$(EXCHANGE) \
-		BPCOURSE_HUB_STATE=$(abspath $(HUB_STATE)) $(BIN)/jupyterhub -f $(HUB_CONFIG) $(HUB_ARGS)
+		BPCOURSE_HUB_STATE=$(abspath $(HUB_STATE)) BPCOURSE_MEMORY_LIMIT=$(MEMORY_LIMIT) \
+		BPCOURSE_KERNEL_CPU_SECONDS=$(CPU_LIMIT) BPCOURSE_IDLE_TIMEOUT=$(IDLE_TIMEOUT) \
+		$(BIN)/jupyterhub -f $(HUB_CONFIG) $(HUB_ARGS)
+
+hub-stop: $(STAMP)
+	$(BIN)/python -m coursetools.hub stop $(abspath $(HUB_STATE))
 
 # The proxy runs on Node.js from the system's packages: installed with apt-get where npm is missing.
 hub-node:
@@ -117,9 +135,12 @@ hub-node:
 $(COURSE)/nbgrader_config.py: | $(STAMP)
 	$(MAKE) assignments
 
-# The hub end to end (tests/tooling/test_hub_end_to_end.py, as root: it makes throwaway accounts); not part of `make test`.
+# The hub end to end (tests/tooling/test_hub_end_to_end.py) and under faults (tests/tooling/test_hub_faults.py: a
+# runaway learner, a crashed hub, an idle server), as root: they make throwaway accounts; not part of `make test`.
+# -rP: the fault tests print what they measured.
 test-hub: $(STAMP) $(JS)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -p no:xdist -m hub --durations=5 $(PYTEST_ARGS) tests/tooling/test_hub_end_to_end.py
+	$(BIN)/python -m pytest -q -p no:cacheprovider -p no:xdist -m hub -rP --durations=8 $(PYTEST_ARGS) \
+		tests/tooling/test_hub_end_to_end.py tests/tooling/test_hub_faults.py
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

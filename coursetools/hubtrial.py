@@ -4,9 +4,11 @@
 :class:`TrialHub` makes system accounts for the run (with random passwords), builds an nbgrader course of the
 notebooks it is given, starts ``make hub`` on free ports of 127.0.0.1 with a config that loads
 ``hub/jupyterhub_config.py`` and adds only what a trial needs (its accounts, an API token for itself), and
-talks to the hub's REST API and to the servers it starts (their contents and kernels). On leaving, it stops
-the hub as Ctrl+C would, ends what is left of the accounts' processes, removes the accounts with their homes,
-and restores the modes of folders it opened for them. Traffic goes to 127.0.0.1 only.
+talks to the hub's REST API and to the servers it starts (their contents and kernels). It can stop the hub
+as Ctrl+C would (:meth:`~TrialHub.interrupt`), kill it (:meth:`~TrialHub.crash`), start it again
+(:meth:`~TrialHub.restart`, with other settings) and end the class (:meth:`~TrialHub.stop_class`, ``make
+hub-stop``). On leaving, it ends the class and what is left of the accounts' processes, removes the accounts
+with their homes, and restores the modes of folders it opened for them. Traffic goes to 127.0.0.1 only.
 
 >>> with TrialHub(learners=["ada"], instructor="teacher") as trial:  # doctest: +SKIP
 ...     ada = trial.name("ada")
@@ -15,10 +17,12 @@ and restores the modes of folders it opened for them. Traffic goes to 127.0.0.1 
 ...     with Kernel(trial, ada) as kernel:
 ...         outputs = kernel.execute("print(1 + 1)")
 """
+import http.cookiejar
 import json
 import os
 import pathlib
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -28,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -45,9 +50,9 @@ c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_port}"
 c.PAMAuthenticator.allowed_groups = set()
 c.Authenticator.allowed_users = {accounts!r}
-c.JupyterHub.services = [{{"name": "trial", "api_token": {token!r}}}]
-c.JupyterHub.load_roles = [{{"name": "trial", "services": ["trial"],
-                            "scopes": ["admin:users", "admin:servers", "access:servers", "read:users"]}}]
+c.JupyterHub.services.append({{"name": "trial", "api_token": {token!r}}})
+c.JupyterHub.load_roles.append({{"name": "trial", "services": ["trial"],
+                                "scopes": ["admin:users", "admin:servers", "access:servers", "read:users"]}})
 """
 
 
@@ -102,6 +107,21 @@ def resident_memory(uid):
     return total
 
 
+def cpu_seconds(pid, children=False):
+    """CPU time (user and system, in seconds) that ``pid`` has used; with ``children``, that of its children
+    it has waited for too. 0 for a process that is gone.
+
+    >>> cpu_seconds(os.getpid()) > 0
+    True
+    """
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = sum(int(fields[i]) for i in ((11, 12, 13, 14) if children else (11, 12)))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def kill(pids):
     """SIGKILL each of ``pids`` that still runs.
 
@@ -130,9 +150,11 @@ def wait_until_gone(find, timeout):
 class TrialHub:
     """The course's hub with throwaway accounts: ``learners`` and ``instructor`` are short names, made unique
     for the run by :meth:`name`; ``notebooks`` are built into the trial's nbgrader course; ``timeout`` bounds
-    each wait (seconds). A context manager: entering starts the hub, leaving removes every trace of it."""
+    each wait (seconds); ``settings`` are ``make hub``'s variables for the run (e.g. ``{"CPU_LIMIT": 30}``).
+    A context manager: entering starts the hub, leaving removes every trace of it."""
 
-    def __init__(self, learners, instructor="teacher", notebooks=("01_gradient_descent.ipynb",), timeout=300):
+    def __init__(self, learners, instructor="teacher", notebooks=("01_gradient_descent.ipynb",), timeout=300,
+                 settings=None):
         if not learners:
             raise ValueError(f"learners: expected at least one short name, got {learners!r}")
         self.prefix = f"bpctest-{secrets.token_hex(2)}-"
@@ -144,6 +166,7 @@ class TrialHub:
         self.url = f"http://127.0.0.1:{self.port}"
         self.passwords, self.uids, self.opened = {}, [], {}
         self.folder = self.proc = None
+        self.settings = dict(settings or {})
 
     def name(self, short):
         """The account's name for a short name: ``bpctest-<run>-<short>``.
@@ -195,8 +218,9 @@ class TrialHub:
         self.log = self.state / "hub.log"
         command = ["make", "-s", "hub", f"COURSE={self.course}", f"INSTRUCTOR={self.instructor}",
                    f"EXCHANGE={self.folder / 'exchange'}", f"HUB_STATE={self.state}",
-                   f"HUB_CONFIG={self.state / 'jupyterhub_config.py'}"]
-        with self.log.open("w") as out:
+                   f"HUB_CONFIG={self.state / 'jupyterhub_config.py'}",
+                   *(f"{name}={value}" for name, value in self.settings.items())]
+        with self.log.open("a") as out:
             self.proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait(lambda: self._answers("/hub/api/"), "the hub to answer")
 
@@ -216,6 +240,59 @@ class TrialHub:
                 return
             time.sleep(0.5)
         raise TimeoutError(f"waited {self.timeout} s for {what}:\n{self.log_tail()}")
+
+    def restart(self, **settings):
+        """``make hub`` again (after :meth:`interrupt` or :meth:`crash`), with ``settings`` changed."""
+        self.settings.update(settings)
+        self._start()
+
+    def hub_pid(self):
+        """The process id of the running hub (its pid file), or None."""
+        try:
+            pid = int((self.state / "jupyterhub.pid").read_text())
+        except (OSError, ValueError):
+            return None
+        return pid if pid in processes(mentioning=["jupyterhub -f"]) else None
+
+    def crash(self):
+        """Kill the hub (SIGKILL, no clean-up of any kind) and wait until ``make hub`` has exited."""
+        os.kill(self.hub_pid(), signal.SIGKILL)
+        self.proc.wait(self.timeout)
+
+    def interrupt(self, timeout=60):
+        """Stop the hub as Ctrl+C in its terminal would (SIGINT to ``make hub`` and its children), and wait
+        until it has exited (at most ``timeout`` seconds)."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+
+    def stop_class(self, grace=15):
+        """``make hub-stop``: end the class; returns its output and the PIDs of the trial's processes still alive
+        ``grace`` seconds later (none when it ended everything)."""
+        done = subprocess.run(["make", "-s", "hub-stop", f"HUB_STATE={self.state}"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=self.timeout)
+        if done.returncode:
+            raise RuntimeError(f"make hub-stop exited with {done.returncode}:\n{done.stdout}{done.stderr}")
+        return done.stdout, wait_until_gone(self.leftovers, grace)
+
+    def server_pid(self, account):
+        """The process id of ``account``'s server (None when it runs none)."""
+        uid = pwd.getpwnam(account).pw_uid
+        found = [pid for pid in processes(uids=[uid]) if pid in processes(mentioning=["jupyterhub-singleuser"])]
+        return found[0] if found else None
+
+    def login(self, account):
+        """Log ``account`` in on the hub's login page with its password, as a browser would (cookies, the
+        form's XSRF token, every redirect followed); returns the address it lands on."""
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with opener.open(f"{self.url}/hub/login", timeout=60) as page:
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.read().decode()).group(1)
+        form = urllib.parse.urlencode({"username": account, "password": self.passwords[account], "_xsrf": xsrf})
+        with opener.open(f"{self.url}/hub/login", form.encode(), timeout=self.timeout) as page:
+            return page.geturl()
 
     def log_tail(self, chars=4000):
         """The end of the hub's log."""
@@ -248,36 +325,38 @@ class TrialHub:
     def run_notebook(self, account, path):
         """Run the notebook at ``path`` (in ``account``'s home) top to bottom in a new kernel of that account's
         server; returns the seconds taken. Raises :class:`NotebookError` at the first cell that raises."""
-        started = time.monotonic()
+        return self.execute_notebook(account, path)[0]
+
+    def execute_notebook(self, account, path):
+        """:meth:`run_notebook`, returning the seconds taken and each code cell's id with its outputs."""
+        started, outputs = time.monotonic(), []
         nb = self.request("GET", f"/user/{account}/api/contents/{path}")["content"]
         with Kernel(self, account, cwd=os.path.dirname(path)) as kernel:
             for index, cell in enumerate(nb["cells"]):
                 source = "".join(cell["source"])
                 if cell["cell_type"] == "code" and source.strip():
-                    errors = [o for o in kernel.execute(source, timeout=self.timeout) if o["msg_type"] == "error"]
+                    outputs.append((cell.get("id"), kernel.execute(source, timeout=self.timeout)))
+                    errors = [o for o in outputs[-1][1] if o["msg_type"] == "error"]
                     if errors:
                         raise NotebookError(f"{account}: {path}, cell {index}: {errors[0]['ename']}: {errors[0]['evalue']}")
-        return time.monotonic() - started
+        return time.monotonic() - started, outputs
 
-    def stop(self, timeout=60, grace=15):
-        """Stop the hub as Ctrl+C in its terminal would (SIGINT to ``make hub`` and its children); returns
-        the PIDs of the trial's processes still alive ``grace`` seconds after it exited (none when it shut
-        down cleanly: the servers and kernels it stopped may take a moment to be gone)."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGINT)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        return wait_until_gone(self.leftovers, grace)
+    def stop(self, grace=15):
+        """Stop the hub (Ctrl+C) and end the class (``make hub-stop``); returns the PIDs of the trial's processes
+        still alive ``grace`` seconds later (none when everything stopped)."""
+        self.interrupt()
+        return self.stop_class(grace)[1] if self.folder and self.folder.exists() else []
 
     def leftovers(self):
         """PIDs of live processes of the trial: the accounts', or any naming its folder or its proxy's port."""
         return processes(uids=self.uids, mentioning=[str(self.folder), f"--api-port {self.proxy_port}"]) if self.folder else []
 
     def close(self):
-        """Stop the hub, end what is left, remove the accounts and their homes, restore opened folders."""
-        self.stop()
+        """End the class, end what is left, remove the accounts and their homes, restore opened folders."""
+        try:
+            self.stop()
+        except (RuntimeError, OSError, subprocess.SubprocessError) as error:  # what is left is killed below
+            print(f"TrialHub: ending the class: {error}", file=sys.stderr)
         kill(self.leftovers())
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -296,12 +375,13 @@ class TrialHub:
 
 
 class Kernel:
-    """A kernel of ``account``'s server on ``trial``'s hub, started in the folder ``cwd`` of its home and
-    driven over the server's websocket (Jupyter's messaging protocol); a context manager that shuts it down."""
+    """A kernel of ``account``'s server on ``trial``'s hub, started in the folder ``cwd`` of its home (or the
+    running kernel ``kernel_id``) and driven over the server's websocket (Jupyter's messaging protocol); a
+    context manager that closes the websocket and, with ``shut_down``, shuts the kernel down."""
 
-    def __init__(self, trial, account, cwd=""):
-        self.trial, self.account, self.session = trial, account, uuid.uuid4().hex
-        self.id = trial.request("POST", f"/user/{account}/api/kernels", {"name": "python3", "path": cwd})["id"]
+    def __init__(self, trial, account, cwd="", kernel_id=None, shut_down=True):
+        self.trial, self.account, self.session, self.shut_down = trial, account, uuid.uuid4().hex, shut_down
+        self.id = kernel_id or trial.request("POST", f"/user/{account}/api/kernels", {"name": "python3", "path": cwd})["id"]
         self.socket = websocket.create_connection(
             f"ws://127.0.0.1:{trial.port}/user/{account}/api/kernels/{self.id}/channels",
             header=[f"Authorization: token {trial.token}"], timeout=trial.timeout)
@@ -311,7 +391,13 @@ class Kernel:
 
     def __exit__(self, *exc):
         self.socket.close()
-        self.trial.request("DELETE", f"/user/{self.account}/api/kernels/{self.id}")
+        if self.shut_down:
+            self.trial.request("DELETE", f"/user/{self.account}/api/kernels/{self.id}")
+
+    def pid(self):
+        """The process id of the kernel (None when none runs): the process whose command line names its connection file."""
+        found = processes(mentioning=[f"kernel-{self.id}.json"])
+        return found[0] if found else None
 
     def execute(self, code, timeout=300):
         """Run ``code``; returns its outputs as messages' contents with their ``msg_type`` (``stream``,

@@ -1,8 +1,11 @@
 """The hub's set-up without a hub (fast; `make test-hub` runs the hub itself): the default configuration
-serves 127.0.0.1 with PAM and names no test account; the first-login copy and the course link refuse what
-they must; `make test` leaves the hub's end-to-end test to `make test-hub`."""
+serves 127.0.0.1 with PAM and names no test account, limits each learner, culls idle servers and leaves the
+class running when the hub stops; the first-login copy, the course link, the limits and `make hub-stop`
+refuse what they must; `make test` leaves the hub's end-to-end and fault tests to `make test-hub`."""
+import json
 import pathlib
 import re
+import sqlite3
 
 import pytest
 
@@ -53,6 +56,7 @@ def test_link_course_refuses_to_replace_a_folder(tmp_path):
 def test_make_test_leaves_the_hub_to_make_test_hub():
     assert '-m "not hub"' in dry_run("test")
     assert "-m hub" in dry_run("test-hub") and "tests/tooling/test_hub_end_to_end.py" in dry_run("test-hub")
+    assert "tests/tooling/test_hub_faults.py" in dry_run("test-hub")
     assert "make test && make test-hub" in (ROOT / ".ci" / "run").read_text()
 
 
@@ -64,3 +68,45 @@ def test_the_hubs_commands_say_a_mistake_in_one_line_with_status_2(tmp_path, cap
         f"python -m coursetools.hub: source: expected a folder of notebooks, got {str(tmp_path)!r} (no *.ipynb there)",
         f"python -m coursetools.hub: link: expected nothing or a link to /nonexistent-course at {tmp_path / 'course'}, "
         "got something else there; move it away so that the instructor's ~/course can point at the course"]
+
+
+def test_the_class_outlives_the_hub_and_idle_servers_end():
+    assert "c.JupyterHub.cleanup_servers = False" in CONFIG and "c.JupyterHub.cleanup_proxy = False" in CONFIG
+    assert '"jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT}"' in CONFIG
+    assert re.search(r'IDLE_TIMEOUT = int\(os.environ.get\("BPCOURSE_IDLE_TIMEOUT"\) or 3600\)', CONFIG)
+    assert "coursetools.hub stop /srv/hub-state" in dry_run("hub-stop", "HUB_STATE=/srv/hub-state")
+    assert f"coursetools.hub stop {ROOT / 'hub' / 'state'}" in dry_run("hub-stop")
+
+
+def test_each_server_and_its_kernels_run_under_the_limits():
+    assert "c.Spawner.cmd = limited(" in CONFIG and 'parse_size(os.environ.get("BPCOURSE_MEMORY_LIMIT") or "1G")' in CONFIG
+    assert hub.limited(["server"], memory=hub.parse_size("1G"), nice=5)[:2] == ["/usr/bin/prlimit", "--data=1073741824"]
+    kernel = json.loads((ROOT / "hub" / "jupyter" / "kernels" / "python3" / "kernel.json").read_text())
+    assert kernel["argv"][-1] == "--ext=coursetools.hub"
+    assert "BPCOURSE_MEMORY_LIMIT=$(MEMORY_LIMIT)" in (ROOT / "Makefile").read_text()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: hub.parse_size("lots"), "size: expected a positive number of bytes with an optional unit"),
+    (lambda: hub.parse_size("0G"), "got '0G'"),
+    (lambda: hub.limited(["server"], memory="1G", nice=5), "memory: expected a positive number of bytes, got '1G'"),
+    (lambda: hub.limited(["server"], memory=2**30, nice=-5), "nice: expected a niceness from 0 to 19, got -5"),
+])
+def test_the_limits_refuse_what_they_cannot_mean(call, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call()
+
+
+def test_server_pids_reads_the_running_servers_from_the_hubs_database(tmp_path):
+    database = tmp_path / "jupyterhub.sqlite"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE spawners (id INTEGER, server_id INTEGER, state TEXT)")
+        db.executemany("INSERT INTO spawners VALUES (?, ?, ?)",
+                       [(1, 7, '{"pid": 4242}'), (2, None, '{"pid": 4343}'), (3, 8, "{}"), (4, 9, None)])
+    db.close()
+    assert hub.server_pids(database) == [4242]
+
+
+def test_make_hub_stop_refuses_a_folder_that_is_not_there(tmp_path, capsys):
+    assert cli.run(hub.main, "python -m coursetools.hub", ["stop", str(tmp_path / "nowhere")]) == 2
+    assert "state: expected the hub's state folder (HUB_STATE)" in capsys.readouterr().err
