@@ -4,10 +4,16 @@ Each deck is nbconvert's reveal.js export of a notebook in ``solutions/`` (slide
 slides; "skip" cells are left out), with three changes for a deck that is read, not run:
 
 - the ``### BEGIN SOLUTION`` / ``### END SOLUTION`` lines are left out (the code between them stays);
-- a widget shows its static picture (the PNG every course widget puts in its output next to the live
-  view) instead of a live view that needs a kernel;
+- a widget shows its static picture (the ``<img>`` with its text alternative that every course widget
+  puts in its output next to the live view) instead of a live view that needs a kernel;
+- a cell tagged ``reveals-answer`` comes after its exercise's check, as in the learner's notebook
+  (:func:`coursetools.build.move_revealing_cells`), not above the exercise;
 - reveal.js, MathJax, RequireJS and jQuery are loaded from ``vendor/`` next to the decks: ``make slides``
   installs them with npm from ``js/package-lock.json`` and this module copies the files the decks use.
+
+A figure shows its HTML output, an ``<img>`` with the sentence that says what it shows as its ``alt``
+(:func:`bpcourse.plots.show`). The deck's template (``templates/deck/``) sets colours of code, prompts
+and comments that read at 4.5:1 or more and turns on MathJax's assistive MathML for screen readers.
 
 Run ``python -m coursetools.decks`` (``make slides``); the decks go to ``slides/``.
 
@@ -27,7 +33,7 @@ import nbformat
 
 from bpcourse.widgets import WIDGET_MIME
 
-from .build import BEGIN, END, ROOT, solution_paths
+from .build import BEGIN, END, ROOT, move_revealing_cells, solution_paths
 from .cli import UserError, run
 
 SLIDES = ROOT / "slides"
@@ -70,8 +76,10 @@ def static_output(output):
 
 
 def deck_notebook(solution):
-    """The notebook a deck is made from (a new notebook): no solution markers, widgets as pictures."""
+    """The notebook a deck is made from (a new notebook): no solution markers, widgets as pictures, the
+    cells that reveal an answer below the exercise's check."""
     nb = copy.deepcopy(solution)
+    nb.cells = move_revealing_cells(nb.cells)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = without_markers(cell.source)

@@ -4,7 +4,7 @@ the loss per step."""
 import numpy as np
 from matplotlib.colors import BoundaryNorm
 
-from .style import CYCLE, FONT, PALETTE, SURFACE_CMAP, axes_for, label
+from .style import CYCLE, FONT, PALETTE, SURFACE_CMAP, TEXT_COLOR, axes_for, label, series_style
 
 
 def _scalar(value):
@@ -28,7 +28,7 @@ def _step(ax, f, w0, E0, slope, lr, first):
     w1 = w0 - lr * slope
     ax.annotate("", (w1, E0), (w0, E0), arrowprops={"arrowstyle": "-|>", "color": PALETTE["vermillion"], "lw": 2.5})
     ax.annotate("Δw = −α·E′(w)", (w0, E0), textcoords="offset points", xytext=(-4 * uphill, 6),
-                ha="right" if uphill > 0 else "left", va="bottom", fontsize=FONT["text"], color=PALETTE["vermillion"])
+                ha="right" if uphill > 0 else "left", va="bottom", fontsize=FONT["text"], color=TEXT_COLOR["vermillion"])
     ax.plot([w1, w1], [E0, _scalar(f(w1))], ls=":", color=PALETTE["vermillion"], lw=1.5)
     ax.plot([w1], [_scalar(f(w1))], "o", color=PALETTE["vermillion"], ms=9, label="after the step" if first else None)
 
@@ -45,7 +45,7 @@ def error_curve(f, domain, *, grad=None, at=(), lr=None, ax=None, title="Error c
     lo, hi = map(float, domain)
     w = np.linspace(lo, hi, 400)
     ax = axes_for(ax)
-    ax.plot(w, f(w), color=PALETTE["black"], lw=2.2, label="E(w)")
+    ax.plot(w, f(w), "-", color=PALETTE["black"], lw=2.2, label="E(w)")
     if len(at) and grad is None:
         raise ValueError("grad: expected the derivative E′(w) to draw tangents at the points in `at`, got None")
     reach = 0.12 * (hi - lo)
@@ -69,8 +69,8 @@ def path_coordinates(points, losses):
     return (points[:, 0], np.asarray(losses, dtype=float)) if points.shape[1] == 1 else (points[:, 0], points[:, 1])
 
 
-def draw_path(ax, points, losses, *, color=PALETTE["vermillion"], label="path", **kwargs):
-    """A descent path w(0) … w(n) as a line with dots, its start ringed; returns the line.
+def draw_path(ax, points, losses, *, color=PALETTE["vermillion"], label="path", linestyle="-", marker="o", **kwargs):
+    """A descent path w(0) … w(n) as a line with a marker at each w(t), its start ringed; returns the line.
 
     >>> from bpcourse.plots import new_figure
     >>> ax = new_figure()[1]
@@ -78,7 +78,7 @@ def draw_path(ax, points, losses, *, color=PALETTE["vermillion"], label="path", 
     [[0.0, 1.0], [0.5, 0.5]]
     """
     x, y = path_coordinates(points, losses)
-    line, = ax.plot(x, y, "-o", color=color, lw=2, ms=4, label=label, zorder=5, **kwargs)
+    line, = ax.plot(x, y, color=color, linestyle=linestyle, marker=marker, lw=2, ms=4, label=label, zorder=5, **kwargs)
     ax.plot(x[:1], y[:1], "o", ms=12, mfc="none", mec=color, mew=2, zorder=5)
     return line
 
@@ -92,7 +92,7 @@ def _curve(ax, surface, domain, resolution):
     """E(w) over ``domain`` = [(lo, hi)]; returns the minima (w, E) and the axis labels."""
     (lo, hi), = domain
     w = np.linspace(lo, hi, resolution * 2)
-    ax.plot(w, surface.f(w), color=PALETTE["black"], lw=2.2)
+    ax.plot(w, surface.f(w), "-", color=PALETTE["black"], lw=2.2)
     ax.set_xlim(lo, hi)
     return [(m[0], surface.f(m[0])) for m in surface.minima], str(surface.symbols[0]), "E"
 
@@ -128,7 +128,8 @@ def surface_plot(surface, *, paths=None, ax=None, resolution=200, title=None, do
     ax.plot(*np.array(minima).T, "*", ms=18, color=PALETTE["yellow"], mec="black", mew=1, zorder=6,
             label="minimum" if len(minima) == 1 else "minima")
     for i, (name, (points, losses)) in enumerate((paths or {}).items()):
-        draw_path(ax, points, losses, color=CYCLE[(i + 3) % len(CYCLE)], label=name)
+        # vermillion (apart from the blue of the colour map), then green …; solid with dots, then dashed with squares …
+        draw_path(ax, points, losses, label=name, **{**series_style(i), "color": CYCLE[(i + 1) % len(CYCLE)]})
     ax.legend(fontsize=FONT["text"], loc="upper right")
     return label(ax, surface.title if title is None else title, xlabel, ylabel)
 
@@ -155,7 +156,8 @@ def surface_3d(surface, *, path=None, ax=None, resolution=80, title=None):
     return label(ax, surface.title if title is None else title, *(str(s) for s in surface.symbols))
 
 
-def loss_per_step(losses, *, ax=None, title="Loss per step", color=PALETTE["vermillion"], label_="E(w(t))"):
+def loss_per_step(losses, *, ax=None, title="Loss per step", color=PALETTE["vermillion"], label_="E(w(t))",
+                  linestyle="-", marker="o"):
     """E after each step t = 0 … n, on a log axis when every value is positive; returns the axes.
 
     >>> from bpcourse.plots import new_figure
@@ -164,6 +166,6 @@ def loss_per_step(losses, *, ax=None, title="Loss per step", color=PALETTE["verm
     """
     losses = np.asarray(losses, dtype=float)
     ax = axes_for(ax)
-    ax.plot(np.arange(len(losses)), losses, "-o", color=color, lw=2, ms=3, label=label_)
+    ax.plot(np.arange(len(losses)), losses, color=color, linestyle=linestyle, marker=marker, lw=2, ms=3, label=label_)
     ax.set_yscale("log" if (losses > 0).all() else "linear")
     return label(ax, title, "step t", "E")

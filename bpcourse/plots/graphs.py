@@ -1,6 +1,6 @@
 """Computational graphs (:class:`bpcourse.graphs.Graph`) drawn left to right, inputs first, with
 the values, local derivatives and gradients that notebook 03 computes on them."""
-from .style import FONT, PALETTE, axes_for, label
+from .style import FONT, PALETTE, TEXT_COLOR, axes_for, label
 
 OPERATORS = {"add": " + ", "mul": " · "}
 
@@ -57,5 +57,5 @@ def _edge(ax, start, end, start_box, end_box, local):
                             "mutation_scale": 16, "patchA": start_box.get_bbox_patch(), "patchB": end_box.get_bbox_patch()})
     if local is not None:
         ax.text(x0 + 0.45 * (x1 - x0), y0 + 0.45 * (y1 - y0), f"{local:g}", ha="center", va="center",
-                color=PALETTE["blue"], fontsize=FONT["text"], zorder=4,
+                color=TEXT_COLOR["blue"], fontsize=FONT["text"], zorder=4,
                 bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": PALETTE["blue"], "lw": 0.8})

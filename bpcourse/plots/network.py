@@ -1,12 +1,13 @@
 """Network diagrams: a feed-forward net drawn as a box per neuron and a labelled line per weight
-w_jk, with the numbers of a backprop step on it and what a stage reads (blue) and writes
-(vermillion) highlighted. Neurons are named as in :mod:`bpcourse.notation`."""
+w_jk, with the numbers of a backprop step on it and what a stage reads (blue, dashed) and writes
+(vermillion, solid) highlighted: told apart by line style as well as colour. Neurons are named as
+in :mod:`bpcourse.notation`."""
 import numpy as np
 from matplotlib.patches import Patch
 
 from ..backend import to_numpy
 from ..notation import neuron_names
-from .style import FONT, READ_COLOR, READ_FILL, WRITE_COLOR, WRITE_FILL, axes_for
+from .style import FONT, READ_COLOR, READ_FILL, READ_STYLE, TEXT_COLOR, WRITE_COLOR, WRITE_FILL, WRITE_STYLE, axes_for
 
 LABEL_CLEARANCE = 1.05  # inches from a neuron's centre to a weight label's centre: clear of a neuron's box
 
@@ -62,9 +63,15 @@ def label_fraction(n_in, n_out, lowest=0.36):
     return max((float(f) for f in candidates), key=lambda f: round(min(gap(f), 0.5), 6))
 
 
-def _highlight(item, reads, writes, plain, fill=False):
-    """The colour of a written, read or plain item: a line colour, or with ``fill`` a light fill."""
-    written, read = (WRITE_FILL, READ_FILL) if fill else (WRITE_COLOR, READ_COLOR)
+def _highlight(item, reads, writes, plain, kind="line"):
+    """How a written, read or plain item is drawn: its line colour, its light ``"fill"``, its ``"text"``
+    colour (dark enough to read) or its ``"style"`` (written solid, read dashed).
+
+    >>> _highlight("w", {"r"}, {"w"}, "black"), _highlight("r", {"r"}, {"w"}, "-", kind="style")
+    ('#D55E00', '--')
+    """
+    written, read = {"line": (WRITE_COLOR, READ_COLOR), "fill": (WRITE_FILL, READ_FILL), "style": (WRITE_STYLE, READ_STYLE),
+                     "text": (TEXT_COLOR["vermillion"], TEXT_COLOR["blue"])}[kind]
     return written if item in writes else read if item in reads else plain
 
 
@@ -90,8 +97,8 @@ class NetworkDiagram:
         self.nodes = {("node", l, k): self.ax.text(x, y, "", ha="center", va="center", fontsize=FONT["text"], zorder=4,
                                                    linespacing=1.3, bbox={"boxstyle": "round,pad=0.4"})
                       for l, layer in enumerate(positions) for k, (x, y) in enumerate(layer)}
-        self.key = self.ax.legend(handles=[Patch(fc=READ_FILL, ec=READ_COLOR, label="reads"),
-                                           Patch(fc=WRITE_FILL, ec=WRITE_COLOR, label="writes")],
+        self.key = self.ax.legend(handles=[Patch(fc=READ_FILL, ec=READ_COLOR, ls=READ_STYLE, lw=2, label="reads (dashed)"),
+                                           Patch(fc=WRITE_FILL, ec=WRITE_COLOR, ls=WRITE_STYLE, lw=2, label="writes (solid)")],
                                   loc="lower left", fontsize=FONT["text"], ncol=2, frameon=False)
         half = (max(self.sizes) - 1) / 2
         self.ax.set_ylim(-half - 0.75, half + 0.6)
@@ -107,7 +114,7 @@ class NetworkDiagram:
             f = label_fraction(*W.shape, lowest=lowest)
             for j, k in np.ndindex(W.shape):
                 (x0, y0), (x1, y1) = positions[l - 1][j], positions[l][k]
-                line, = self.ax.plot([x0, x1], [y0, y1], zorder=1)
+                line, = self.ax.plot([x0, x1], [y0, y1], "-", zorder=1)
                 text = self.ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0), "", ha="center", va="center",
                                     fontsize=FONT["text"] - 1, zorder=3,
                                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "lw": 0.8})
@@ -123,21 +130,23 @@ class NetworkDiagram:
         """Put ``node_text[l][k]`` under neuron k of layer l (default: nothing) and
         ``edge_text[l-1][j][k]`` on the weight from j to k into layer l (default: w_jk); highlight
         the ``("node", l, k)`` and ``("edge", l, j, k)`` items in ``reads`` (blue) and ``writes``
-        (vermillion); set the ``title`` if given. Returns the axes."""
+        (vermillion), read dashed and written solid; set the ``title`` if given. Returns the axes."""
         reads, writes = set(reads), set(writes)
         for item, (line, text) in self.edges.items():
             _, l, j, k = item
             colour, marked = _highlight(item, reads, writes, "0.55"), item in reads | writes
-            line.set(color=colour, linewidth=3.0 if marked else 1.2)
+            style = _highlight(item, reads, writes, "-", "style")
+            line.set(color=colour, linewidth=3.0 if marked else 1.2, linestyle=style)
             text.set(text=f"{self.weights[l - 1][j, k]:.4g}" if edge_text is None else edge_text[l - 1][j][k],
-                     color=colour if marked else "black")
-            text.get_bbox_patch().set_edgecolor(colour)
+                     color=_highlight(item, reads, writes, "black", "text"))
+            text.get_bbox_patch().set(edgecolor=colour, linestyle=style)
         for item, text in self.nodes.items():
             _, l, k = item
             extra = "" if node_text is None else node_text[l][k]
             text.set_text(self.names[l][k] + ("\n" + extra if extra else ""))
             text.get_bbox_patch().set(edgecolor=_highlight(item, reads, writes, "black"),
-                                      facecolor=_highlight(item, reads, writes, "#F2F2F2", fill=True),
+                                      facecolor=_highlight(item, reads, writes, "#F2F2F2", "fill"),
+                                      linestyle=_highlight(item, reads, writes, "-", "style"),
                                       linewidth=2.5 if item in reads | writes else 1.2)
         self.key.set_visible(bool(reads or writes))
         if title is not None:

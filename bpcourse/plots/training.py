@@ -1,10 +1,11 @@
 """Training in pictures: learning curves (one run, or one line per run to compare), the
-decision boundary a trained net draws in the plane, and an activation with its derivative."""
+decision boundary a trained net draws in the plane, and an activation with its derivative.
+Series differ by line style (and markers where several runs cross) as well as by colour."""
 import numpy as np
 from matplotlib.colors import ListedColormap
 
 from ..activations import get_activation
-from .style import CYCLE, FONT, MARKERS, PALETTE, TWO_CLASS_CMAP, axes_for, label
+from .style import CYCLE, FONT, MARKERS, PALETTE, TEXT_COLOR, TWO_CLASS_CMAP, axes_for, label, series_style
 
 
 def learning_curve(history, *, ax=None, accuracy_ax=None, title="Learning curve"):
@@ -22,7 +23,7 @@ def learning_curve(history, *, ax=None, accuracy_ax=None, title="Learning curve"
         ax = axes_for(None)
         accuracy_ax = ax.twinx() if history.accuracy else None
     epochs = np.arange(1, len(history.loss) + 1)
-    ax.plot(epochs, history.loss, color=PALETTE["blue"], lw=2.2, label="training loss")
+    ax.plot(epochs, history.loss, "-", color=PALETTE["blue"], lw=2.2, label="training loss")
     if history.val_loss:
         ax.plot(epochs[:len(history.val_loss)], history.val_loss, "--", color=PALETTE["blue"], lw=2, label="validation loss")
     if len(history.loss) and min(history.loss + history.val_loss) > 0:
@@ -36,12 +37,12 @@ def learning_curve(history, *, ax=None, accuracy_ax=None, title="Learning curve"
 
 def _accuracy_curve(history, epochs, ax):
     """Accuracy per epoch (training, and validation if recorded) on the twin axis ``ax``; returns its lines."""
-    lines = ax.plot(epochs, history.accuracy, color=PALETTE["orange"], lw=2.2, label="training accuracy")
+    lines = ax.plot(epochs, history.accuracy, "-.", color=PALETTE["green"], lw=2.2, label="training accuracy")
     if history.val_accuracy:
-        lines += ax.plot(epochs[:len(history.val_accuracy)], history.val_accuracy, "--", color=PALETTE["orange"], lw=2,
+        lines += ax.plot(epochs[:len(history.val_accuracy)], history.val_accuracy, ":", color=PALETTE["green"], lw=2.2,
                          label="validation accuracy")
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("accuracy", fontsize=FONT["label"], color=PALETTE["orange"])
+    ax.set_ylabel("accuracy", fontsize=FONT["label"], color=TEXT_COLOR["green"])
     ax.yaxis.set_label_position("right")  # a cleared twin axis would put it on the left
     ax.tick_params(labelsize=FONT["tick"])
     return lines
@@ -106,7 +107,8 @@ def decision_boundary(net, X, T, *, ax=None, resolution=150, title="Decision bou
 
 def curves_plot(curves, *, ax=None, title="Learning curves", ylabel="loss", log=True):
     """One line per run, ``{name: values per epoch}`` (runs may differ in length, e.g. one that
-    diverged), epochs from 1; log y-axis when ``log`` and every value is positive.
+    diverged), epochs from 1, each run in its own colour, line style and markers; log y-axis when
+    ``log`` and every value is positive.
 
     >>> from bpcourse.plots import new_figure
     >>> ax = curves_plot({"α = 0.1": [1.0, 0.5], "α = 1": [1.0, 0.1, 0.01]}, ax=new_figure()[1])
@@ -116,8 +118,9 @@ def curves_plot(curves, *, ax=None, title="Learning curves", ylabel="loss", log=
     if not curves:
         raise ValueError("curves: expected a dict {name: values per epoch}, got an empty one")
     ax = axes_for(ax)
-    for (name, values), colour in zip(curves.items(), CYCLE * 2):
-        ax.plot(np.arange(1, len(values) + 1), values, color=colour, lw=2.2, label=name)
+    for i, (name, values) in enumerate(curves.items()):
+        ax.plot(np.arange(1, len(values) + 1), values, lw=2.2, ms=6, markevery=(i % 5 / 50, 0.1), label=name,
+                **series_style(i))
     finite = [v for values in curves.values() for v in values if np.isfinite(v)]
     if log and finite and min(finite) > 0:
         ax.set_yscale("log")

@@ -1,20 +1,79 @@
-"""What every explorer has: a figure shown as a PNG image, a message line under the controls, and
-a static PNG of the figure beside the widget view for a notebook run without a live front-end;
-controls wide enough to aim with, and log sliders that show the value asked for."""
-import base64
+"""What every explorer has: a figure shown as a PNG image with its text alternative, a message line
+under the controls that a screen reader announces, and a static picture of the figure beside the
+widget view for a notebook run without a live front-end; controls wide enough to aim with, named
+for a screen reader, and log sliders that show the value asked for.
+
+Accessibility, live: the image carries a sentence saying what the figure shows (:meth:`FigureWidget.describe`,
+kept up to date with the figure) as its ``title``; each slider is named by its description ("α learning
+rate") and reads out its value as shown, and the message line is an ARIA live region. ipywidgets gives
+a slider's handle no name and the message no live region, so a few lines of JavaScript
+(:data:`ACCESSIBLE_JS`, shown by a hidden Output widget inside the explorer, and run by JupyterLab for
+trusted output) add them to the explorer's own elements.
+"""
 import html
 import math
 
 import ipywidgets as widgets
+from traitlets import Unicode
 
+from ..plots.alt_text import image_bundle
 from ..plots.live import LiveFigure
 from ..plots.style import PALETTE
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"  # the MIME type of a widget view in a notebook's outputs
-MESSAGE_COLOURS = {"info": "var(--jp-content-font-color1, #333333)", "good": PALETTE["green"], "bad": PALETTE["vermillion"]}
+# A message is written in the theme's text colour (4.5:1 or more in the light and the dark theme alike);
+# its kind is said by its words and shown by the colour of a bar beside it (3:1 or more against white).
+MESSAGE_COLOURS = {"info": "var(--jp-border-color1, #BDBDBD)", "good": PALETTE["green"], "bad": PALETTE["vermillion"]}
 SLIDER_STYLE = {"description_width": "130px"}  # room for the longest description, "hidden activation"
 WIDE, NARROW = "540px", "400px"  # control widths: a slider's track is about 310 px or 170 px of them
 LOG_STEP = 0.05  # a log slider's step in the exponent: 20 per decade, each value about 12 % above the one before
+EXPLORER_CLASS, MESSAGE_CLASS = "bp-explorer", "bp-message"
+
+# Run by JupyterLab (``element``: the output that shows it) inside an explorer: names each slider's handle
+# by the slider's description and gives it the value as shown (a log slider's handle would say the exponent),
+# names the typed value beside it, and makes the message line an ARIA live region.
+ACCESSIBLE_JS = """(function (element) {
+  let tries = 0;
+  function label() {
+    const box = element.closest(".EXPLORER");
+    const sliders = box ? Array.from(box.querySelectorAll(".widget-slider")) : [];
+    if (!box || sliders.some(s => !s.querySelector(".noUi-handle"))) {
+      if (tries++ < 200) setTimeout(label, 50);
+      return;
+    }
+    for (const slider of sliders) {
+      const name = slider.querySelector(".widget-label").textContent;
+      const handle = slider.querySelector(".noUi-handle"), readout = slider.querySelector(".widget-readout");
+      handle.setAttribute("aria-label", name);
+      readout.setAttribute("role", "textbox");
+      readout.setAttribute("aria-label", name + ", typed value");
+      const say = () => handle.setAttribute("aria-valuetext", readout.textContent);
+      say();
+      new MutationObserver(say).observe(readout, {childList: true, characterData: true, subtree: true});
+      new MutationObserver(() => { if (handle.getAttribute("aria-valuetext") !== readout.textContent) say(); })
+        .observe(handle, {attributes: true, attributeFilter: ["aria-valuetext"]});
+    }
+    const message = box.querySelector(".MESSAGE .widget-html-content");
+    if (message) {
+      message.setAttribute("role", "status");
+      message.setAttribute("aria-live", "polite");
+    }
+  }
+  label();
+})(element);
+""".replace("EXPLORER", EXPLORER_CLASS).replace("MESSAGE", MESSAGE_CLASS)
+
+
+class DescribedImage(widgets.Image):
+    """ipywidgets' Image whose ``tooltip`` works: it becomes the image's ``title``, which a screen reader
+    reads as the image's name. (The browser view reads a ``description`` with the tooltip, and Image has
+    none: without this trait, setting a tooltip breaks the view.)
+
+    >>> DescribedImage(tooltip="A figure of six words or more.").description
+    ''
+    """
+
+    description = Unicode("").tag(sync=True)
 
 
 def control_layout(width=NARROW):
@@ -75,37 +134,50 @@ def _set_grid(slider, least, most, step, value):
 
 class FigureWidget:
     """A figure shown as a PNG, a message line under the controls, and a static fallback: shown
-    as an explorer, it gives the widget view, a PNG of the figure and the message as text.
+    as an explorer, it gives the widget view, the picture as HTML ``<img>`` with its text
+    alternative (:meth:`describe`), the PNG, and the message as text.
 
     >>> from bpcourse.widgets import DescentExplorer
     >>> bundle = DescentExplorer("parabola", lr=0.5, steps=3)._repr_mimebundle_()
-    >>> sorted(bundle) == sorted([WIDGET_MIME, "image/png", "text/plain"]), bundle["text/plain"][:27]
+    >>> sorted(bundle) == sorted([WIDGET_MIME, "text/html", "image/png", "text/plain"]), bundle["text/plain"][:27]
     (True, 'DescentExplorer: Converged ')
+    >>> bundle["text/html"].startswith('<img alt="Left: gradient descent')
+    True
     """
 
     dpi = 80  # 960 pixels across for a 12-inch figure: fits a notebook on a projector, fonts stay readable
 
     def _layout(self, controls, figure, *below):
         self.figure, self.renderer = figure, LiveFigure(figure, self.dpi)
+        self.said = ""
         self.message = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
-        self.box = widgets.VBox([controls, self.message, self.image, *below])
+        self.message.add_class(MESSAGE_CLASS)
+        self.image = DescribedImage(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        accessible = widgets.Output(layout=widgets.Layout(display="none"))
+        accessible.outputs = ({"output_type": "display_data", "data": {"application/javascript": ACCESSIBLE_JS}, "metadata": {}},)
+        self.box = widgets.VBox([controls, self.message, self.image, *below, accessible])
+        self.box.add_class(EXPLORER_CLASS)
+
+    def describe(self):
+        """What the figure shows now, in a sentence or two for a reader who cannot see it (each explorer says its own)."""
+        raise NotImplementedError
 
     def _say(self, text, kind="info"):
-        self.message.value = f'<span style="color:{MESSAGE_COLOURS[kind]}; font-size:1.1em">{html.escape(text)}</span>'
+        """Show ``text`` in the message line (announced by a screen reader); ``kind`` (info, good, bad) colours its bar."""
+        self.said = text
+        self.message.value = (f'<div style="border-left:4px solid {MESSAGE_COLOURS[kind]}; padding-left:0.5em; '
+                              f'color:var(--jp-content-font-color1, #1A1A1A); font-size:1.1em">{html.escape(text)}</div>')
 
     def _show(self, changing=None, relayout=False, refresh=()):
         """Render the figure into the image: only the ``changing`` artists over the kept background
         when given (with the axes in ``refresh`` drawn into it again), otherwise all of it; the
-        layout only when asked (a new surface or data set)."""
-        self.image.value = self.renderer.png(changing, relayout=relayout, refresh=refresh)
+        layout only when asked (a new surface or data set). The image's text alternative follows."""
+        png = self.renderer.png(changing, relayout=relayout, refresh=refresh)
+        with self.image.hold_sync():
+            self.image.value, self.image.tooltip = png, self.describe()
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs)
-        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
-        bundle["text/plain"] = f"{type(self).__name__}: {html.unescape(_strip_tags(self.message.value))}"
+        bundle.update(image_bundle(self.image.value, self.describe()))
+        bundle["text/plain"] = f"{type(self).__name__}: {self.said}"
         return bundle
-
-
-def _strip_tags(text):
-    return text.split(">", 1)[-1].rsplit("<", 1)[0] if text.startswith("<") else text

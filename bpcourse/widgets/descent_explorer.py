@@ -8,11 +8,14 @@ import numpy as np
 from .. import validate
 from ..descent import descend, describe
 from ..plots.curves import draw_path, loss_per_step, surface_plot
-from ..plots.style import FONT, PALETTE, new_figure
+from ..plots.style import FONT, PALETTE, TEXT_COLOR, new_figure
 from ..surfaces import SURFACES, get_surface
 from .base import NARROW, SLIDER_STYLE, WIDE, FigureWidget, control_layout, log_slider, set_log_value, set_on_grid
 
 LR_RANGE = (-4, 1)  # the α slider spans 10⁻⁴ to 10 (further when a larger or smaller α is asked for)
+# the run asked for, and plain descent beside it: told apart by line style and marker as well as colour
+RUN_STYLE = {"color": PALETTE["vermillion"], "linestyle": "-", "marker": "o"}
+PLAIN_STYLE = {"color": PALETTE["blue"], "linestyle": "--", "marker": "s"}
 
 
 class DescentExplorer(FigureWidget):
@@ -82,14 +85,33 @@ class DescentExplorer(FigureWidget):
         self.path = descend(surface, start, self.lr.value, self.momentum.value, self.steps.value)
         self.plain = (descend(surface, start, self.lr.value, 0.0, self.steps.value)
                       if self.compare.value and self.momentum.value > 0 else None)
-        runs = [(self.path, PALETTE["vermillion"], f"α = {self.path.lr:.3g}, γ = {self.path.momentum:.2g}")]
+        runs = [(self.path, RUN_STYLE, f"α = {self.path.lr:.3g}, γ = {self.path.momentum:.2g}")]
         if self.plain is not None:
-            runs.insert(0, (self.plain, PALETTE["sky"], "plain descent (γ = 0)"))
+            runs.insert(0, (self.plain, PLAIN_STYLE, "plain descent (γ = 0)"))
         self._say(describe(self.path, surface), "bad" if self.path.diverged else "info")
         steps = (-0.05 * self.steps.value, 1.05 * self.steps.value)  # every step asked for, as far as a run got
         refresh = [self.ax_loss] if self.ax_loss.get_xlim() != steps else []
         self.ax_loss.set_xlim(steps)
         self._show([*self._draw_paths(runs), *self._draw_losses(runs)], relayout, refresh)
+
+    def describe(self):
+        """What the figure shows now, in words: the path on the curve or contour plot, where it
+        started and ended, plain descent beside it, and the loss per step.
+
+        >>> print(DescentExplorer("parabola", lr=0.5, steps=3).describe())  # doctest: +ELLIPSIS
+        Left: gradient descent on the curve E(w) of Parabola ... with α = 0.5 and γ = 0: 3 steps ... to w = (0). Right: ...
+        """
+        surface, path = self.surface, self.path
+        where = "the curve E(w)" if surface.dim == 1 else "the contour plot of E(w1, w2)"
+        point = lambda w: "(" + ", ".join(f"{v:.3g}" for v in w) + ")"  # noqa: E731
+        text = (f"Left: gradient descent on {where} of {surface.title}, minima starred, with α = {path.lr:.3g} and "
+                f"γ = {path.momentum:.2g}: {path.taken} steps (solid line, dots) from w = {point(path.points[0])} to "
+                f"w = {point(path.points[-1])}")
+        if self.plain is not None:
+            text += f"; plain descent (γ = 0, dashed, squares) ends at w = {point(self.plain.points[-1])}"
+        text += (f". Right: the loss E per step, from {path.losses[0]:.3g} to {path.losses[-1]:.3g}"
+                 + (" (each run the same line style as on the left)." if self.plain is not None else "."))
+        return text + (" The run diverged." if path.diverged else "")
 
     def _draw_paths(self, runs):
         """The runs' paths (line and start ring each) on the kept curve or contour plot, the legend
@@ -97,12 +119,12 @@ class DescentExplorer(FigureWidget):
         for artist in self._artists:
             artist.remove()
         self._artists = []
-        for path, colour, name in runs:
-            self._artists += [draw_path(self.ax_path, path.points, path.losses, color=colour, label=name),
+        for path, style, name in runs:
+            self._artists += [draw_path(self.ax_path, path.points, path.losses, label=name, **style),
                               self.ax_path.lines[-1]]
         if self.path.diverged:
             self._artists.append(self.ax_path.text(0.5, 0.5, "DIVERGED", transform=self.ax_path.transAxes, ha="center",
-                                                   va="center", fontsize=28, color=PALETTE["vermillion"], weight="bold",
+                                                   va="center", fontsize=28, color=TEXT_COLOR["vermillion"], weight="bold",
                                                    bbox={"fc": "white", "ec": PALETTE["vermillion"], "alpha": 0.85}))
         return [*self._artists, self.ax_path.legend(fontsize=FONT["text"] - 1, loc="upper right")]
 
@@ -111,8 +133,8 @@ class DescentExplorer(FigureWidget):
         stays); returns what changed: the E axis, the lines and the legend."""
         for line in list(self.ax_loss.lines):
             line.remove()
-        for path, colour, name in runs:
-            loss_per_step(path.losses, ax=self.ax_loss, color=colour, label_=name)
+        for path, style, name in runs:
+            loss_per_step(path.losses, ax=self.ax_loss, label_=name, **style)
         self.ax_loss.relim()
         self.ax_loss.autoscale_view(scalex=False)
         return [self.ax_loss.yaxis, *self.ax_loss.lines, self.ax_loss.legend(fontsize=FONT["text"] - 1)]

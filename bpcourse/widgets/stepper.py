@@ -5,7 +5,7 @@ import html
 import ipywidgets as widgets
 
 from ..plots.network import NetworkDiagram, network_figsize
-from ..plots.style import FONT, READ_COLOR, WRITE_COLOR, new_figure
+from ..plots.style import FONT, READ_COLOR, READ_STYLE, TEXT_COLOR, WRITE_COLOR, WRITE_STYLE, new_figure
 from .base import FigureWidget
 from .stages import backprop_stages, diagram_text, known_quantities
 
@@ -90,6 +90,25 @@ class BackpropStepper(FigureWidget):
         where = f"Update {update + 1} · stage {index + 1} of {len(self.stages)}: {self.stage.name}"
         return where + (f" (the next update, from the weights update {update} left)" if update and not index else "")
 
+    def describe(self):
+        """What the diagram shows now, in words: the net, the stage, what it reads and writes.
+
+        >>> from bpcourse.worked.examples import example_222
+        >>> print(BackpropStepper(*example_222()).describe())  # doctest: +ELLIPSIS
+        The 2-2-2 network as a diagram...Forward pass, layer 1: ... 2 neurons and 4 weights read (blue, dashed), ...
+        """
+        stage = self.stage
+
+        def count(items):
+            nodes, edges = sum(item[0] == "node" for item in items), sum(item[0] == "edge" for item in items)
+            said = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((nodes, "neuron"), (edges, "weight")) if n]
+            return " and ".join(said + (["the loss"] if ("loss",) in items else [])) or "nothing"
+
+        return (f"The {'-'.join(map(str, self.net.sizes))} network as a diagram, a box per neuron with its numbers and a "
+                f"line per weight with its value, at update {self.position[0] + 1}, stage {self.position[1] + 1} of "
+                f"{len(self.stages)}, {stage.title}: {count(stage.reads)} read (blue, dashed), {count(stage.writes)} "
+                f"written (vermillion, solid). The formulas with the numbers are in the panel below.")
+
     def next(self):
         """Go to the next stage (after the last one: the first stage of the next update)."""
         update, index = self.position
@@ -115,9 +134,11 @@ class BackpropStepper(FigureWidget):
         stage, known = self.stage, known_quantities(self.stages[:self.position[1] + 1])
         node_text, edge_text = diagram_text(self.trace, known)
         self.diagram.show(node_text, edge_text, reads=stage.reads, writes=stage.writes)
-        colour = WRITE_COLOR if ("loss",) in stage.writes else READ_COLOR if ("loss",) in stage.reads else "black"
-        self.loss_text.set(text=f"E = {self.trace.loss:.6g}", color=colour, visible=("loss", len(self.trace.layers)) in known)
-        self.loss_text.get_bbox_patch().set_edgecolor(colour)
+        role = "write" if ("loss",) in stage.writes else "read" if ("loss",) in stage.reads else None
+        colour = {"write": WRITE_COLOR, "read": READ_COLOR}.get(role, "black")
+        self.loss_text.set(text=f"E = {self.trace.loss:.6g}", visible=("loss", len(self.trace.layers)) in known,
+                           color={"write": TEXT_COLOR["vermillion"], "read": TEXT_COLOR["blue"]}.get(role, "black"))
+        self.loss_text.get_bbox_patch().set(edgecolor=colour, linestyle={"write": WRITE_STYLE, "read": READ_STYLE}.get(role, "-"))
         self.panel.value = _stage_html(stage)
         self.previous_button.disabled = self.position == (0, 0)
         self._say(self.where())

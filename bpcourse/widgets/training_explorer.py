@@ -8,7 +8,7 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..datasets import spirals, two_moons, xor
 from ..nn import Network
-from ..plots.style import FONT, PALETTE, new_figure
+from ..plots.style import FONT, TEXT_COLOR, new_figure
 from ..plots.training import decision_boundary, learning_curve
 from ..training import History, TrainingDiverged
 from .base import NARROW, SLIDER_STYLE, WIDE, FigureWidget, control_layout, log_slider, set_log_value
@@ -159,7 +159,7 @@ class TrainingExplorer(FigureWidget):
         except ValueError as error:
             self._say(str(error), "bad")
             return
-        self.net = self.build(settings)
+        self.net, self.trained = self.build(settings), settings
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             diverged = self._run(settings)
             self._draw(settings, diverged is not None)
@@ -204,6 +204,30 @@ class TrainingExplorer(FigureWidget):
             self._say(f"Trained {self.history.epochs} epochs: loss {self.history.loss[-1]:.4g}, "
                       f"accuracy {self.history.accuracy[-1]:.0%}.", "good")
 
+    def describe(self):
+        """What the figure shows now, in words: the learning curve and the decision boundary of the last run.
+
+        >>> print(TrainingExplorer("XOR").describe())  # doctest: +ELLIPSIS
+        Left: the learning curve of a 2-4-1 net trained on XOR with α = 0.5 and γ = 0.9 for 300 epochs: the training ...
+        """
+        if self.net is None:
+            return "The figure is empty: no net has been trained yet; press Train."
+        net, history, settings = "-".join(map(str, self.net.sizes)), self.history, self.trained
+        if not history.loss:
+            left = f"Left: no learning curve, the training of the {net} net diverged in the first epoch"
+        else:
+            left = (f"Left: the learning curve of a {net} net trained on {settings.data} with α = {settings.lr:.3g} and "
+                    f"γ = {settings.momentum:.2g} for {history.epochs} epochs: "
+                    f"the training loss (solid) per epoch from {history.loss[0]:.3g} to {history.loss[-1]:.3g}, log scale")
+            if history.accuracy:
+                left += (f", and the accuracy (dash-dotted, right axis) from {history.accuracy[0]:.0%} to "
+                         f"{history.accuracy[-1]:.0%}")
+        diverged = self.ax_boundary.texts and not self.ax_boundary.images
+        right = ("Right: no decision boundary, the training diverged." if diverged else
+                 f"Right: the classes the net assigns over the plane (x1, x2) as shaded regions, the boundary between "
+                 f"them as a black line, and the {len(self.X)} samples, each class its own marker.")
+        return f"{left}. {right}"
+
     def _guessing_accuracy(self):
         """The accuracy of always answering the most frequent class of the data set."""
         shares = self.T.mean(axis=0)
@@ -218,12 +242,12 @@ class TrainingExplorer(FigureWidget):
                            title=f"Learning curve (α = {settings.lr:.3g}, γ = {settings.momentum:.2g})")
         else:
             self.ax_curve.text(0.5, 0.5, "diverged in the first epoch", ha="center", transform=self.ax_curve.transAxes,
-                               fontsize=FONT["title"], color=PALETTE["vermillion"])
+                               fontsize=FONT["title"], color=TEXT_COLOR["vermillion"])
         net_name = "-".join(map(str, self.net.sizes))
         if not diverged:
             decision_boundary(self.net, self.X, self.T, ax=self.ax_boundary, resolution=120,
                               title=f"{settings.data}: {net_name} net, {settings.activation}")
         else:
             self.ax_boundary.text(0.5, 0.5, "no boundary: the training diverged", ha="center",
-                                  transform=self.ax_boundary.transAxes, fontsize=FONT["title"], color=PALETTE["vermillion"])
+                                  transform=self.ax_boundary.transAxes, fontsize=FONT["title"], color=TEXT_COLOR["vermillion"])
         self._show(relayout=True)  # each run has its own tick labels: lay the figure out again

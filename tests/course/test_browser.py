@@ -5,10 +5,13 @@ token); every notebook is opened in turn in one JupyterLab page and run with Run
 JupyterLab Dark theme; then the page must show no error output, every widget rendered and every figure
 present and readable on the dark page. The gradient-descent sliders and the step-through buttons are
 moved through the UI and their effect asserted; notebook 01 is shown as a RISE slideshow and a deck of
-`make slides` opened offline. What a newcomer sees is measured: the explorers' controls are wide enough to aim
-with and to read, a slider shows the value the cell asked for, the step-through says where it is, and deck 01
-(at 1280×800 and 1920×1080) cuts no code off on the right and breaks no printed number in two. Screenshots are
-saved to tests/artifacts/browser/ (git-ignored).
+`make slides` opened offline. Accessibility is checked with axe-core (js/node_modules, pinned in
+js/package-lock.json) on each notebook's output area after Run All and on every deck: no serious or
+critical violation in the course's own content; each explorer is driven by the keyboard alone, and its
+controls, figure and message line carry names a screen reader reads. What a newcomer sees is measured: the
+explorers' controls are wide enough to aim with and to read, a slider shows the value the cell asked for, the
+step-through says where it is, and deck 01 (at 1280×800 and 1920×1080) cuts no code off on the right and breaks
+no printed number in two. Screenshots are saved to tests/artifacts/browser/ (git-ignored).
 
 The tests form two groups, each with its own JupyterLab (the notebooks in the dark theme, in a class;
 the widgets, slides and decks in the light one), which `make test` runs side by side on two workers.
@@ -26,7 +29,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -35,14 +37,11 @@ from bpcourse.surfaces import SURFACES
 from bpcourse.widgets import WIDGET_MIME
 from coursetools.build import without_outputs
 from coursetools.hubtrial import free_port, kill, processes, wait_until_gone
+from tests.browsers import AXE, PlaywrightTimeout, browser_marks
 from tests.conftest import ARTIFACTS, ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ARTIFACTS / "browser"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-# Chromium flags for a closed network and a root user (the probe-tested set; see README).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 # Lab settings for testing: every cell stays in the page (no windowing), no news prompt.
 SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -50,17 +49,7 @@ SETTINGS = {
 }
 THEME_SETTINGS = "@jupyterlab/apputils-extension/themes.jupyterlab-settings"
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - playwright is in requirements.txt
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() or sync_playwright is None,
-                       reason="browser tests need Debian's Chromium at /usr/bin/chromium: install it with "
-                              "`sudo apt-get install chromium`, then run `make test` again"),
-]
+pytestmark = browser_marks("the browser tests")
 
 
 def wait_until_serving(url, proc, log, timeout=180):
@@ -134,16 +123,6 @@ def lab(tmp_path_factory):
 def dark_lab(tmp_path_factory):
     """JupyterLab in the JupyterLab Dark theme, for running every notebook."""
     yield from serve_lab(tmp_path_factory, "JupyterLab Dark")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @contextlib.contextmanager
@@ -334,13 +313,69 @@ def rendered(page, expected, timeout=30):
 def page_outputs(page):
     """Counts of what the page shows now: errors, stderr, widgets, figures."""
     top = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output"
-    images = page.locator('.jp-OutputArea-output[data-mime-type="image/png"] img')
+    # a figure: a PNG output, or the HTML <img> with its text alternative that bpcourse.plots.show gives
+    images = page.locator('.jp-OutputArea-output:is([data-mime-type="image/png"], [data-mime-type="text/html"]) img')
     return {"errors": page.locator(f'{top}:has-text("Traceback (most recent call last)")').count(),
             "stderr": page.locator(f'{top}[data-mime-type="application/vnd.jupyter.stderr"]').count(),
             "widgets": page.locator(f"{top} > .jupyter-widgets").count(),
             "widget_errors": page.locator("text=/Error displaying widget|model not found/").count(),
             "figures": images.count(),
             "loaded_figures": images.evaluate_all("imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length")}
+
+
+SEVERE = ("serious", "critical")
+# axe on the page, its findings kept to the elements inside what ``selector`` matches: the violations (rule, impact,
+# how many elements, the first few) and how many texts inside the contrast rule checked. (The whole page is
+# checked, so that axe sees each text's real background, and then filtered.)
+AXE_RUN = """async selector => {
+    const results = await axe.run(document, {elementRef: true, resultTypes: ["violations", "passes", "incomplete"]});
+    const inside = result => result.nodes.filter(n => n.element && n.element.closest(selector));
+    const contrast = results.passes.concat(results.violations).filter(r => r.id === "color-contrast");
+    return {violations: results.violations.map(v => ({id: v.id, impact: v.impact, nodes: inside(v)}))
+                .filter(v => v.nodes.length)
+                .map(v => ({id: v.id, impact: v.impact, count: v.nodes.length,
+                            examples: v.nodes.slice(0, 3).map(n => n.html.slice(0, 160))})),
+            contrast_checked: contrast.reduce((count, r) => count + inside(r).length, 0),
+            contrast_unsure: results.incomplete.filter(r => r.id === "color-contrast").reduce((n, r) => n + inside(r).length, 0)};
+}"""
+
+
+def axe(page, selector, name):
+    """axe-core's findings on what ``selector`` matches, saved to tests/artifacts/browser/axe_<name>.json."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(AXE_RUN, selector)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"axe_{name}.json").write_text(json.dumps(found, indent=1, ensure_ascii=False))
+    return found
+
+
+def severe(found):
+    return [f"{v['impact']} {v['id']} ×{v['count']}: {v['examples']}" for v in found["violations"] if v["impact"] in SEVERE]
+
+
+# How tall the viewport must be for the whole notebook to be on screen: from the page's top to its last cell's end.
+NOTEBOOK_HEIGHT = """() => {
+    const outer = document.querySelector(".jp-NotebookPanel .jp-WindowedPanel-outer");
+    const cells = outer.querySelectorAll(".jp-Cell"), last = cells[cells.length - 1];
+    for (let e = cells[0]; e; e = e.parentElement) e.scrollTop = 0;   // the notebook at its top, wherever it scrolls
+    return last.getBoundingClientRect().bottom;
+}"""
+
+
+@contextlib.contextmanager
+def whole_notebook_on_screen(page):
+    """The viewport made as tall as the notebook, so that every cell is on screen: axe checks the contrast of
+    text it can see only (in JupyterLab's usual page, of 0 px body and a scrolled notebook, of nothing)."""
+    before = page.viewport_size
+    page.set_viewport_size({"width": before["width"], "height": min(round(page.evaluate(NOTEBOOK_HEIGHT)) + 100, 60_000)})
+    try:
+        with contextlib.suppress(PlaywrightTimeout):   # a notebook taller than the largest viewport: as much as fits
+            page.wait_for_function(f"() => ({NOTEBOOK_HEIGHT})() <= window.innerHeight", timeout=5_000)
+        page.evaluate(NOTEBOOK_HEIGHT)
+        yield
+    finally:
+        page.set_viewport_size(before)
 
 
 def screenshot(page, name):
@@ -373,6 +408,12 @@ class TestNotebooksInTheDarkTheme:
         assert colour_luminance(page_colour) < 0.1, f"the page is not dark ({page_colour})"
         unreadable = unreadable_figures(page)
         assert not unreadable, "figures not readable in the dark theme:\n" + "\n".join(unreadable)
+        with whole_notebook_on_screen(page):
+            found = axe(page, ".jp-Cell-outputArea", path.stem)   # the course's content: what its cells put out
+        # axe's contrast rule reaches few texts of JupyterLab's outputs even so (the counts are in the JSON); the
+        # figures' contrast is measured above, the explorers' message colours in tests/library/test_widgets.py
+        assert not severe(found), f"{path.stem}: serious or critical accessibility violations in the outputs " \
+                                  f"(tests/artifacts/browser/axe_{path.stem}.json):\n" + "\n".join(severe(found))
 
 
 TOP_WIDGETS = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output > .jupyter-widgets"
@@ -552,12 +593,36 @@ MATHS_ON_SLIDE = "section.present:not(.stack) .mjx-chtml:not(.fragment:not(.visi
 
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory):
-    """The decks this file opens, written by one `python -m coursetools.decks` (what `make slides` runs), with
-    their vendor/ folder; the folder is returned."""
+    """Every deck, written by one `python -m coursetools.decks` (what `make slides` runs), with their vendor/
+    folder; the folder is returned."""
     out = tmp_path_factory.mktemp("slides")
-    subprocess.run([sys.executable, "-m", "coursetools.decks", "--output-dir", str(out), f"{DECK}.ipynb", f"{LAYOUT_DECK}.ipynb"],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "coursetools.decks", "--output-dir", str(out)], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
     return out
+
+
+SOLUTION_STEMS = sorted(p.stem for p in (ROOT / "solutions").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("stem", SOLUTION_STEMS)
+def test_every_deck_passes_axe_with_its_maths_for_screen_readers(browser, decks, stem):
+    """All the slides of a deck at once (reveal.js's print layout), checked by axe; MathJax's assistive MathML on."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
+    try:
+        page = context.new_page()
+        page.goto((decks / f"{stem}.slides.html").as_uri() + "?print-pdf")
+        page.wait_for_selector(".reveal.ready", timeout=30_000)
+        page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=60_000)
+        found = axe(page, ".reveal .slides", f"deck_{stem}")
+        assistive = page.evaluate("[MathJax.Hub.config.menuSettings.assistiveMML, 'AssistiveMML' in MathJax.Extension]")
+        maths = page.locator(".MathJax_CHTML").count()
+        mathml = page.locator(".MJX_Assistive_MathML math").count()
+    finally:
+        context.close()
+    assert found["contrast_checked"] > 0
+    assert not severe(found), f"deck {stem}: serious or critical accessibility violations " \
+                              f"(tests/artifacts/browser/axe_deck_{stem}.json):\n" + "\n".join(severe(found))
+    assert assistive == [True, True] and (mathml > 0) == (maths > 0)
 
 
 def one_slide_shown(page, other_than=None, timeout=10):
@@ -801,6 +866,83 @@ def test_the_step_through_says_where_it_is(explorers):
     panel = words(stepper.locator(".widget-html").last.inner_text())
     assert panel.startswith("Forward pass, layer 2: z = o·W + b") and "Update" not in panel   # the formulas, said once
     screenshot(page, "layout_step_through")
+
+
+def focused(page):
+    """The focused element: its role and accessible name as a screen reader gets them (from the browser's
+    accessibility tree), its tag and text."""
+    return page.evaluate("""() => { const e = document.activeElement;
+        return {tag: e.tagName, role: e.getAttribute("role"), label: e.getAttribute("aria-label"),
+                text: e.textContent.trim()}; }""")
+
+
+def tab_to(page, is_target, presses=15):
+    """Press Tab until ``is_target(focused(page))``: the keyboard's way to a control."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if is_target(focused(page)):
+            return focused(page)
+    raise AssertionError(f"{presses} presses of Tab did not reach the control; focus is on {focused(page)}")
+
+
+def alternative(widget):
+    """The text alternative of the figure inside a widget (its image's title, which names it)."""
+    return widget.locator("img").first.get_attribute("title")
+
+
+def test_the_explorers_are_named_for_a_screen_reader(explorers):
+    page = explorers
+    found = axe(page, TOP, "explorers")
+    assert not severe(found), "the explorers: serious or critical accessibility violations:\n" + "\n".join(severe(found))
+    for text, names in (("function", ["α learning rate", "γ momentum", "steps", "start w1"]),
+                        ("hidden activation", ["α learning rate", "γ momentum", "epochs"])):
+        explorer = widget(page, text)
+        for name in names:   # the name the browser gives the slider (its accessibility tree), and the value it says
+            slider = explorer.get_by_role("slider", name=name, exact=True)
+            assert slider.count() == 1, f"no slider named {name!r}"
+            readout = explorer.locator(".widget-slider", has=page.locator(f"label:text-is('{name}')")).locator(".widget-readout")
+            assert slider.get_attribute("aria-valuetext") == readout.inner_text()
+        assert explorer.get_by_role("status").count() == 1   # the message line: a live region, announced
+        assert len(alternative(explorer).split()) >= 6
+    stepper = widget(page, "Next")
+    assert stepper.get_by_role("button", name="Next").count() == 1 and stepper.get_by_role("status").count() == 1
+
+
+def test_each_explorer_is_driven_by_the_keyboard_alone(explorers):
+    page = explorers
+    descent = widget(page, "α learning rate")
+    descent.locator("select").focus()   # the explorer's first control; from here on only keys
+    tab_to(page, lambda f: f["label"] == "α learning rate")
+    image, said = widget_image(descent), alternative(descent)
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    wait_for_change(lambda: widget_image(descent), image)
+    wait_for_change(lambda: alternative(descent), said)
+    readout = descent.locator(".widget-slider", has=page.locator("label:text-is('α learning rate')")).locator(".widget-readout")
+    assert float(readout.inner_text()) > 0.03 and f"α = {readout.inner_text()} " in wait_until_still(lambda: alternative(descent))
+    screenshot(page, "keyboard_descent_explorer")
+
+    training = widget(page, "hidden activation")
+    training.locator("select").first.focus()
+    tab_to(page, lambda f: f["label"] == "γ momentum")
+    image, status = widget_image(training), training.get_by_role("status")
+    said = status.inner_text()
+    page.keyboard.press("ArrowLeft")
+    assert "press Train" in wait_for_change(status.inner_text, said)
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Train")
+    page.keyboard.press("Enter")
+    wait_for_change(lambda: widget_image(training), image)
+    assert "γ = 0.89" in alternative(training)
+
+    stepper = widget(page, "Next")
+    stepper.locator("button:has-text('Previous')").focus()   # disabled at the first stage: Tab goes past it
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Next", presses=3)
+    image, said, status = widget_image(stepper), alternative(stepper), stepper.get_by_role("status")
+    where = words(status.inner_text())
+    page.keyboard.press("Enter")
+    wait_for_change(lambda: widget_image(stepper), image)
+    stage = re.search(r"stage \d+ of 13", wait_for_change(lambda: words(status.inner_text()), where)).group(0)
+    assert stage not in where and stage in wait_until_still(lambda: alternative(stepper)) and stage not in said
 
 
 # ---- the offline lecture deck --------------------------------------------------------------------

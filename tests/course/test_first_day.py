@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 from tests.course import test_browser
 from tests.course.test_browser import NOTEBOOKS, new_page, refuse_dialog, screenshot, stop
 
-browser, pytestmark = test_browser.browser, test_browser.pytestmark  # its Chromium fixture; its mark and skip
+pytestmark = test_browser.pytestmark  # the browser tests' mark and skip
 
 URL = re.compile(r"http://127\.0\.0\.1:\d+/lab\?token=\w+")
 LAST_LINES = 3    # the URL is among the last lines of `make lab`'s output ...

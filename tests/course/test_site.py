@@ -29,24 +29,16 @@ import pytest
 
 from bpcourse.widgets import WIDGET_MIME
 from coursetools.site import EXPLORER_ALT, SOLUTION_SUMMARY, solved_cells
+from tests.browsers import AXE, browser_marks
 from tests.conftest import ARTIFACTS, ROOT
-from tests.course.test_browser import CHROMIUM, CHROMIUM_ARGS, sync_playwright
 
 ARTIFACTS = ARTIFACTS / "site"
-AXE = ROOT / "js" / "node_modules" / "axe-core" / "axe.min.js"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 BLOCKING = ("serious", "critical")          # axe's impacts a page must not have
 SEARCH_TERM = "momentum"
 # The browser tests' marks: what they need, and the advice where it is missing. (Tests here are functions, not
 # a class: `make test` keeps a module on one worker but may send a class to another, which would build the site again.)
-IN_BROWSER = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() or sync_playwright is None,
-                       reason="the site's browser tests need Debian's Chromium at /usr/bin/chromium: install it with "
-                              "`sudo apt-get install chromium`, then run `make test` again"),
-    pytest.mark.skipif(not AXE.exists(), reason="the site's browser tests need axe-core: install the course's "
-                                                "JavaScript with `npm ci --prefix js` (`make test` does)"),
-]
+IN_BROWSER = browser_marks("the site's browser tests")
 
 
 def in_browser(test):
@@ -158,16 +150,6 @@ ONE_TOKEN_OF_A_KIND = """() => {
 AXE_RUN = """() => axe.run(document, {preload: false, resultTypes: ['violations']}).then(r => r.violations.map(v => ({
     rule: v.id, impact: v.impact, count: v.nodes.length,
     where: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary.split('\\n')[1])})))"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def offline_page(browser, scheme="light"):

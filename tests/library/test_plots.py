@@ -1,6 +1,7 @@
 """Figure helpers (bpcourse.plots): data on the axes, labels, a saved PNG of each to look at."""
 
 import matplotlib
+import matplotlib.text
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -150,3 +151,80 @@ def test_importing_any_library_module_in_a_drawing_session_applies_the_style():
             "print(matplotlib.rcParams['figure.facecolor'])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "white"
+
+
+# ---- accessibility: series apart by more than colour, lines and text dark enough on the white figure ----------
+def _figures():
+    """A figure of each helper, with several series where it draws several."""
+    drawn = {}
+    fig, ax = plots.new_figure()
+    plots.curves_plot({"α = 0.1": [1.0, 0.5, 0.2], "α = 1": [1.0, 0.1, 0.01], "α = 3": [1.0, 2.0, 4.0]}, ax=ax)
+    drawn["curves"] = fig
+    fig, ax = plots.new_figure()
+    plots.norms_per_layer_plot({"sigmoid": [1e-4, 1e-2, 1.0], "relu": [0.5, 0.6, 1.0]}, ax=ax)
+    drawn["norms per layer"] = fig
+    fig, ax = plots.new_figure()
+    plots.norms_over_epochs_plot(np.array([[1e-3, 1e-2, 1e-1, 1.0], [2e-3, 2e-2, 2e-1, 0.9]]), ax=ax)
+    drawn["norms over epochs"] = fig
+    fig, ax = plots.new_figure()
+    from bpcourse.training import History
+    plots.learning_curve(History(loss=[1.0, 0.5], accuracy=[0.5, 1.0], val_loss=[1.1, 0.6], val_accuracy=[0.5, 0.9]),
+                         ax=ax, accuracy_ax=ax.twinx())
+    drawn["learning curve"] = fig
+    fig, ax = plots.new_figure()
+    surface = get_surface("valley")
+    runs = {f"γ = {g}": descend(surface, lr=0.45, momentum=g, steps=10) for g in (0.0, 0.4)}
+    plots.surface_plot(surface, paths={name: (p.points, p.losses) for name, p in runs.items()}, ax=ax)
+    drawn["paths"] = fig
+    fig, ax = plots.new_figure(figsize=(8, 5))
+    plots.draw_network(example_222().net, reads={("edge", 2, 0, 0), ("node", 1, 0)}, writes={("node", 2, 0)}, ax=ax)
+    drawn["reads and writes"] = fig
+    fig, ax = plots.new_figure()
+    plots.error_curve(lambda w: w ** 2, (-2, 2), grad=lambda w: 2 * w, at=[1.5], lr=0.25, ax=ax)
+    drawn["error curve"] = fig
+    return drawn
+
+
+def _series(ax):
+    """(colour, line style, marker) of each line with a legend label: what tells the series apart."""
+    return [(matplotlib.colors.to_hex(line.get_color()), str(line._unscaled_dash_pattern), str(line.get_marker()))
+            for line in ax.get_lines() if not line.get_label().startswith("_")]
+
+
+@pytest.mark.parametrize("name", ["curves", "norms per layer", "norms over epochs", "learning curve", "paths"])
+def test_series_differ_by_more_than_colour(name):
+    fig = _figures()[name]
+    series = [s for ax in fig.axes for s in _series(ax)]
+    assert len(series) >= 2
+    without_colour = [(style, marker) for _, style, marker in series]
+    assert len(set(without_colour)) == len(series), f"{name}: series told apart by colour alone: {series}"
+
+
+def test_reads_and_writes_differ_by_line_style_as_well_as_colour():
+    ax = _figures()["reads and writes"].axes[0]
+    diagram_lines = {line.get_linestyle() for line in ax.lines if line.get_linewidth() == 3.0}
+    boxes = {t.get_text().split("\n")[0]: t.get_bbox_patch().get_linestyle() for t in ax.texts if t.get_bbox_patch()}
+    assert diagram_lines == {plots.style.READ_STYLE}   # the read edge, dashed
+    assert boxes["h1"] == plots.style.READ_STYLE and boxes["o1"] == plots.style.WRITE_STYLE and boxes["i1"] == "-"
+    assert plots.style.READ_STYLE != plots.style.WRITE_STYLE
+
+
+def test_lines_are_3_to_1_and_texts_4_5_to_1_against_the_white_figure():
+    for name, fig in _figures().items():
+        assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        for ax in fig.axes:
+            thin = [line for line in ax.get_lines() if line.get_linestyle() not in ("None", "", " ")]
+            for line in thin:
+                assert plots.style.contrast(line.get_color()) >= 3, (name, line.get_label(), line.get_color())
+            texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
+            for text in texts:
+                assert plots.style.contrast(text.get_color()) >= 4.5, (name, text.get_text(), text.get_color())
+
+
+def test_the_default_cycle_gives_each_colour_its_own_line_style_and_no_light_colour():
+    fig, ax = plots.new_figure()
+    lines = [ax.plot([0, 1], [i, i])[0] for i in range(len(plots.CYCLE))]
+    dashes = {str(line._unscaled_dash_pattern) for line in lines}   # the pattern drawn ("--" names a custom one too)
+    assert len(dashes) == len(lines)
+    assert all(plots.style.contrast(line.get_color()) >= 3 for line in lines)
+    assert not {plots.PALETTE[c] for c in ("orange", "sky", "yellow")} & set(plots.CYCLE)

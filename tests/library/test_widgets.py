@@ -1,7 +1,9 @@
 """Widget callbacks without a browser: the figure's data follow the controls, divergence and bad
 input are reported, the step-through visits every stage with the trace's numbers."""
 import base64
+import html
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from bpcourse.descent import descend, describe, regime
 from bpcourse.nn import Network
 from bpcourse.plots import PALETTE, live
 from bpcourse.plots.canvas import TextCachingCanvas
+from bpcourse.plots.style import contrast
 from bpcourse.surfaces import SURFACES
 from bpcourse.training import History, TrainingDiverged
 from bpcourse.widgets import STAGE_KINDS, WIDGET_MIME, BackpropStepper, DescentExplorer, TrainingExplorer
@@ -406,3 +409,42 @@ def test_plain_messages_take_the_notebook_themes_text_colour():
     explorer = DescentExplorer("two_minima", lr=0.03, momentum=0.9, steps=100)   # at the global minimum: a plain message
     assert "color:var(--jp-content-font-color1" in explorer.message.value          # light text in a dark theme
     assert "already at the global minimum" in explorer.message.value
+
+
+# ---- accessibility: a text alternative that follows the figure, a message readable in both themes ----------
+def test_the_static_picture_and_the_live_image_carry_what_the_figure_shows():
+    explorer = DescentExplorer("two_minima", lr=0.03, momentum=0.9, steps=100)
+    bundle = explorer._repr_mimebundle_()
+    alt = html.unescape(re.search(r'<img alt="([^"]*)"', bundle["text/html"]).group(1))
+    assert alt == explorer.image.tooltip == explorer.describe() and len(alt.split()) >= 6
+    assert "α = 0.03" in alt and "plain descent" in alt and f"{explorer.path.losses[-1]:.3g}" in alt
+    explorer.lr.value = 0.05
+    assert "α = 0.05" in explorer.image.tooltip and explorer.image.tooltip != alt   # the alternative follows the figure
+
+
+def test_every_explorer_says_what_its_figure_shows():
+    from bpcourse.worked.examples import example_222
+    stepper = BackpropStepper(*example_222())
+    first = stepper.describe()
+    stepper.next()
+    assert "2-2-2 network" in first and "stage 1 of 9" in first and "stage 2 of 9" in stepper.image.tooltip
+    training = TrainingExplorer("XOR")
+    assert "2-4-1 net trained on XOR with α = 0.5" in training.image.tooltip
+    assert f"to {training.history.loss[-1]:.3g}" in training.image.tooltip
+
+
+def test_messages_are_in_the_themes_text_colour_with_a_coloured_bar():
+    explorer = DescentExplorer("parabola", lr=1.5, steps=10)   # diverges: a "bad" message
+    message = explorer.message.value
+    assert "color:var(--jp-content-font-color1" in message and f"border-left:4px solid {PALETTE['vermillion']}" in message
+    assert contrast(PALETTE["vermillion"]) >= 3 and contrast(PALETTE["green"]) >= 3   # the bars: graphics, 3:1
+
+
+def test_the_explorers_controls_are_named_and_the_page_script_names_them():
+    from bpcourse.widgets.base import ACCESSIBLE_JS, EXPLORER_CLASS, MESSAGE_CLASS
+    explorer = DescentExplorer("valley")
+    sliders = [explorer.lr, explorer.momentum, explorer.steps, *explorer.start]
+    assert [s.description for s in sliders] == ["α learning rate", "γ momentum", "steps", "start w1", "start w2"]
+    assert EXPLORER_CLASS in explorer.box._dom_classes and MESSAGE_CLASS in explorer.message._dom_classes
+    script = explorer.box.children[-1].outputs[0]["data"]["application/javascript"]
+    assert script == ACCESSIBLE_JS and f'closest(".{EXPLORER_CLASS}")' in script and 'aria-live' in script

@@ -26,11 +26,10 @@ import pytest
 from coursetools import assignments
 from coursetools.hub import hand_over
 from coursetools.hubtrial import Kernel, TrialHub
+from tests.browsers import CHROMIUM
 from tests.course import test_browser as ui
 from tests.tooling.test_assignments import failed_exercises, grade_id, solved
 from tests.tooling.test_assignments import released as released_notebook
-
-browser = ui.browser  # the browser tests' headless Chromium, a fixture here too
 
 NAME = "01_gradient_descent"
 NOTEBOOK = f"{NAME}/{NAME}.ipynb"
@@ -45,7 +44,7 @@ pytestmark = [
     pytest.mark.hub,
     pytest.mark.skipif(os.geteuid() != 0, reason="the hub test makes system accounts and runs `make hub`: run "
                                                   "`sudo make test-hub` (or .ci/run, as root)"),
-    pytest.mark.skipif(not ui.CHROMIUM.exists(), reason="the hub test needs Debian's Chromium at /usr/bin/chromium: "
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="the hub test needs Debian's Chromium at /usr/bin/chromium: "
                                                      "`sudo apt-get install chromium`"),
 ]
 
