@@ -52,3 +52,40 @@ def test_every_figure_has_a_text_alternative(path: Path):
     missing = figures_without_alternative(path)
     assert not missing, (f"{path.relative_to(ROOT)}: {len(missing)} figures without a text alternative (show them with "
                          f"bpcourse.plots.show('A sentence saying what the figure shows …')):\n" + "\n".join(missing))
+
+
+HEADING = re.compile(r"^(#{1,6}) ", re.M)
+VAGUE_LINKS = {"here", "click here", "this", "this page", "link", "more", "read more"}
+
+
+def markdown_of(path):
+    """The markdown a reader meets in order: a notebook's markdown cells, or a guide's text (code blocks left out)."""
+    texts = [path.read_text()] if path.suffix == ".md" else [
+        cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"]
+    return [re.sub(r"^```.*?^```", "", text, flags=re.M | re.S) for text in texts]
+
+
+def reading_problems(path):
+    """Headings that skip a level (a screen reader's outline of the page jumps), and link texts that say nothing
+    on their own ("here"), in the notebook or guide at ``path``."""
+    problems, level = [], 0
+    for text in markdown_of(path):
+        for hashes in HEADING.findall(text):
+            if level and len(hashes) > level + 1:
+                problems.append(f"a heading of level {len(hashes)} after one of level {level}")
+            level = len(hashes)
+        problems += [f"link text {text!r}" for text in re.findall(r"\[([^\]]+)\]\(", text)
+                     if text.strip().lower() in VAGUE_LINKS]
+    return problems
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[:8] + sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"],
+                         ids=lambda p: p.name)
+def test_headings_in_order_and_links_that_say_where(path):
+    assert reading_problems(path) == []
+
+
+def test_a_skipped_heading_and_a_vague_link_are_found(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("# Title\n\n### Too deep\n\nSee [here](other.md).\n")
+    assert reading_problems(page) == ["a heading of level 3 after one of level 1", "link text 'here'"]
