@@ -6,9 +6,11 @@ JupyterLab Dark theme; then the page must show no error output, every widget ren
 present and readable on the dark page. The gradient-descent sliders and the step-through buttons are
 moved through the UI and their effect asserted; notebook 01 is shown as a RISE slideshow and a deck of
 `make slides` opened offline. Accessibility is checked with axe-core (js/node_modules, pinned in
-js/package-lock.json) on each notebook's output area after Run All and on every deck: no serious or
-critical violation in the course's own content; each explorer is driven by the keyboard alone, and its
-controls, figure and message line carry names a screen reader reads. What a newcomer sees is measured: the
+js/package-lock.json) on each notebook's outputs and Markdown after Run All, in the dark theme and the light
+one, and on every deck: no serious or critical violation in the course's own content, and the text contrast
+of most texts shown checked (the notebook is laid out whole for it: JupyterLab's scrolling panels hide most
+of it from axe); each explorer is driven by the keyboard alone, and its controls, figure and message line
+carry names a screen reader reads. What a newcomer sees is measured: the
 explorers' controls are wide enough to aim with and to read, a slider shows the value the cell asked for, the
 step-through says where it is, and deck 01 (at 1280×800 and 1920×1080) cuts no code off on the right and breaks
 no printed number in two. Screenshots are saved to tests/artifacts/browser/ (git-ignored).
@@ -37,7 +39,7 @@ from bpcourse.surfaces import SURFACES
 from bpcourse.widgets import WIDGET_MIME
 from coursetools.build import without_outputs
 from coursetools.hubtrial import free_port, kill, processes, wait_until_gone
-from tests.browsers import AXE, PlaywrightTimeout, browser_marks
+from tests.browsers import AXE, browser_marks
 from tests.conftest import ARTIFACTS, ROOT
 
 ARTIFACTS = ARTIFACTS / "browser"
@@ -324,27 +326,81 @@ def page_outputs(page):
 
 
 SEVERE = ("serious", "critical")
-# axe on the page, its findings kept to the elements inside what ``selector`` matches: the violations (rule, impact,
-# how many elements, the first few) and how many texts inside the contrast rule checked. (The whole page is
-# checked, so that axe sees each text's real background, and then filtered.)
-AXE_RUN = """async selector => {
-    const results = await axe.run(document, {elementRef: true, resultTypes: ["violations", "passes", "incomplete"]});
+# What the course itself writes into a notebook: its cells' outputs and its rendered Markdown.
+CONTENT = ".jp-Cell-outputArea, .jp-MarkdownOutput"
+# axe on what ``selector`` matches (axe sees the whole page, so each text's real background): the violations (rule,
+# impact, how many elements, the first few, with their colours for a contrast finding), how many texts the contrast
+# rule checked and how many it could not decide, and the texts shown there (elements with text of their own that
+# the browser renders), with the first few the contrast rule did not reach. ``rules``: axe's rules to run (all if null).
+AXE_RUN = """async ([selector, rules]) => {
+    const results = await axe.run({include: [[selector]]}, {elementRef: true, ...(rules ? {runOnly: rules} : {}),
+                                                            resultTypes: ["violations", "passes", "incomplete"]});
     const inside = result => result.nodes.filter(n => n.element && n.element.closest(selector));
-    const contrast = results.passes.concat(results.violations).filter(r => r.id === "color-contrast");
+    const contrast = kinds => kinds.flatMap(kind => results[kind].filter(r => r.id === "color-contrast").flatMap(inside));
+    const colours = ({any}) => any.filter(a => a.data && a.data.fgColor).map(({data: d}) =>
+        ` (${d.fgColor} on ${d.bgColor}: ${d.contrastRatio}:1, ${d.fontSize} ${d.fontWeight}, needs ${d.expectedContrastRatio})`);
+    const checked = new Set(contrast(["passes", "violations"]).map(n => n.element));
+    const texts = Array.from(document.querySelectorAll(selector)).flatMap(area => Array.from(area.querySelectorAll("*")))
+        .filter(e => Array.from(e.childNodes).some(c => c.nodeType === Node.TEXT_NODE && c.data.trim())
+                     && e.checkVisibility({opacityProperty: true, visibilityProperty: true}));
     return {violations: results.violations.map(v => ({id: v.id, impact: v.impact, nodes: inside(v)}))
                 .filter(v => v.nodes.length)
                 .map(v => ({id: v.id, impact: v.impact, count: v.nodes.length,
-                            examples: v.nodes.slice(0, 3).map(n => n.html.slice(0, 160))})),
-            contrast_checked: contrast.reduce((count, r) => count + inside(r).length, 0),
-            contrast_unsure: results.incomplete.filter(r => r.id === "color-contrast").reduce((n, r) => n + inside(r).length, 0)};
+                            examples: v.nodes.slice(0, 3).map(n => n.html.slice(0, 160) + colours(n).join(""))})),
+            contrast_checked: checked.size, contrast_unsure: contrast(["incomplete"]).length, texts: texts.length,
+            not_checked: texts.filter(e => !checked.has(e)).slice(0, 20).map(e => e.outerHTML.slice(0, 160))};
+}"""
+# JupyterLab shows a notebook in a panel of fixed height that scrolls, inside panels that clip what overflows them
+# (Lumino's `contain: strict`), under a body 0 px high: axe takes every text outside the panel's window for hidden,
+# and its contrast rule checks next to nothing. So for axe the notebook is laid out whole: its scroller and each
+# panel above it as tall as their content, clipping nothing, and everything beside them (the sidebars, the status
+# bar, the other tabs, which would lie over the long page) out of the way; every folded answer (<details>) is
+# opened. Afterwards the page is put back as it was, scrolled where it was. Nothing to do on a page without a notebook.
+LAY_OUT = """() => {
+    const scroller = document.querySelector(".jp-NotebookPanel .jp-WindowedPanel-outer");
+    if (!scroller) return;
+    const styles = [], folded = Array.from(scroller.querySelectorAll("details:not([open])"));
+    const set = (element, values) => {
+        styles.push([element, element.getAttribute("style")]);
+        for (const [property, value] of Object.entries(values)) element.style.setProperty(property, value, "important");
+    };
+    window.laidOut = {styles, folded, scroller, top: scroller.scrollTop};
+    for (let e = scroller; e.parentElement; e = e.parentElement) {
+        set(e, {height: "auto", overflow: "visible", contain: "none"});
+        for (const other of e.parentElement.children)
+            if (other !== e && !["SCRIPT", "STYLE", "LINK"].includes(other.tagName)) set(other, {display: "none"});
+    }
+    set(document.documentElement, {height: "auto", overflow: "visible"});
+    folded.forEach(details => { details.open = true; });
+}"""
+PUT_BACK = """() => {
+    if (!window.laidOut) return;
+    const {styles, folded, scroller, top} = window.laidOut;
+    for (const [element, style] of styles.reverse())
+        style === null ? element.removeAttribute("style") : element.setAttribute("style", style);
+    folded.forEach(details => { details.open = false; });
+    scroller.scrollTop = top;
+    delete window.laidOut;
 }"""
 
 
-def axe(page, selector, name):
-    """axe-core's findings on what ``selector`` matches, saved to tests/artifacts/browser/axe_<name>.json."""
+@contextlib.contextmanager
+def laid_out(page):
+    """The notebook on ``page`` laid out whole for axe (see :data:`LAY_OUT`), and put back afterwards."""
+    page.evaluate(LAY_OUT)
+    try:
+        yield
+    finally:
+        page.evaluate(PUT_BACK)
+
+
+def axe(page, selector, name, rules=None):
+    """axe-core's findings on what ``selector`` matches (by its ``rules``, or all), the notebook on the page laid out
+    whole for it; saved to tests/artifacts/browser/axe_<name>.json."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    found = page.evaluate(AXE_RUN, selector)
+    with laid_out(page):
+        found = page.evaluate(AXE_RUN, [selector, rules])
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"axe_{name}.json").write_text(json.dumps(found, indent=1, ensure_ascii=False))
     return found
@@ -354,33 +410,52 @@ def severe(found):
     return [f"{v['impact']} {v['id']} ×{v['count']}: {v['examples']}" for v in found["violations"] if v["impact"] in SEVERE]
 
 
-# How tall the viewport must be for the whole notebook to be on screen: from the page's top to its last cell's end.
-NOTEBOOK_HEIGHT = """() => {
-    const outer = document.querySelector(".jp-NotebookPanel .jp-WindowedPanel-outer");
-    const cells = outer.querySelectorAll(".jp-Cell"), last = cells[cells.length - 1];
-    for (let e = cells[0]; e; e = e.parentElement) e.scrollTop = 0;   // the notebook at its top, wherever it scrolls
-    return last.getBoundingClientRect().bottom;
-}"""
+def contrast_reached(found):
+    """Whether axe's contrast rule decided on most texts shown (at least half): a check that reached none passes
+    whatever the colours."""
+    return found["texts"] > 0 and found["contrast_checked"] >= found["texts"] / 2
 
 
-@contextlib.contextmanager
-def whole_notebook_on_screen(page):
-    """The viewport made as tall as the notebook, so that every cell is on screen: axe checks the contrast of
-    text it can see only (in JupyterLab's usual page, of 0 px body and a scrolled notebook, of nothing)."""
-    before = page.viewport_size
-    page.set_viewport_size({"width": before["width"], "height": min(round(page.evaluate(NOTEBOOK_HEIGHT)) + 100, 60_000)})
-    try:
-        with contextlib.suppress(PlaywrightTimeout):   # a notebook taller than the largest viewport: as much as fits
-            page.wait_for_function(f"() => ({NOTEBOOK_HEIGHT})() <= window.innerHeight", timeout=5_000)
-        page.evaluate(NOTEBOOK_HEIGHT)
-        yield
-    finally:
-        page.set_viewport_size(before)
+def accessibility_failures(found, name):
+    """What is wrong in axe's findings ``found`` (saved as axe_<name>.json): the serious and critical violations,
+    and a contrast rule that reached too few texts."""
+    failures = severe(found)
+    if not contrast_reached(found):
+        failures.append(f"the contrast rule checked {found['contrast_checked']} of {found['texts']} texts shown, "
+                        f"not reached: {found['not_checked']}")
+    return [f"{name} (tests/artifacts/browser/axe_{name}.json): {failure}" for failure in failures]
 
 
 def screenshot(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+# JupyterLab's theme, changed as the learner does (Settings ▸ Theme); shown once the theme's colours are on the notebook.
+SET_THEME = "theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme}).then(() => null)"
+NOTEBOOK_COLOUR = "getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor"
+THEME_SHOWN = f"theme => document.body.dataset.jpThemeName === theme && {NOTEBOOK_COLOUR} !== 'rgba(0, 0, 0, 0)'"
+
+
+def show_theme(page, theme):
+    page.evaluate(SET_THEME, theme)
+    page.wait_for_function(THEME_SHOWN, arg=theme, timeout=30_000)
+
+
+@contextlib.contextmanager
+def in_theme(page, theme):
+    """The JupyterLab on ``page`` in ``theme`` for a while, then back in the theme it had."""
+    before = page.evaluate("document.body.dataset.jpThemeName")
+    show_theme(page, theme)
+    try:
+        yield
+    finally:
+        show_theme(page, before)
+
+
+def markdown_cells(path):
+    """How many Markdown cells with text the notebook at ``path`` has: each is at least one text on the page."""
+    return sum(c.cell_type == "markdown" and c.source.strip() != "" for c in nbformat.read(path, as_version=4).cells)
 
 
 class TestNotebooksInTheDarkTheme:
@@ -391,7 +466,9 @@ class TestNotebooksInTheDarkTheme:
     def test_run_all(self, dark_page, dark_lab, path):
         """Run All in JupyterLab Dark: the outputs of a clean run, and every figure keeps its own light
         background, so its dark lines and text never sit on the dark page (contrast of at least 4.5,
-        WCAG's level for text)."""
+        WCAG's level for text). Then axe on what the course wrote, outputs and Markdown: no serious or critical
+        violation in the dark theme, no text contrast below WCAG AA in the light one either, and in each the
+        contrast of most texts shown checked."""
         page, expected = dark_page, stored_outputs(path)
         open_in_app(page, dark_lab, path.name)
         run_all(page, expected["code_cells"])
@@ -404,16 +481,69 @@ class TestNotebooksInTheDarkTheme:
         assert shown["widget_errors"] == 0
         assert shown["widgets"] == expected["widgets"]
         assert shown["figures"] >= expected["figures"] and shown["loaded_figures"] == shown["figures"]
-        page_colour = page.evaluate("getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor")
+        page_colour = page.evaluate(NOTEBOOK_COLOUR)
         assert colour_luminance(page_colour) < 0.1, f"the page is not dark ({page_colour})"
         unreadable = unreadable_figures(page)
         assert not unreadable, "figures not readable in the dark theme:\n" + "\n".join(unreadable)
-        with whole_notebook_on_screen(page):
-            found = axe(page, ".jp-Cell-outputArea", path.stem)   # the course's content: what its cells put out
-        # axe's contrast rule reaches few texts of JupyterLab's outputs even so (the counts are in the JSON); the
-        # figures' contrast is measured above, the explorers' message colours in tests/library/test_widgets.py
-        assert not severe(found), f"{path.stem}: serious or critical accessibility violations in the outputs " \
-                                  f"(tests/artifacts/browser/axe_{path.stem}.json):\n" + "\n".join(severe(found))
+        dark, light = f"{path.stem}_dark", f"{path.stem}_light"
+        found = {dark: axe(page, CONTENT, dark)}
+        with in_theme(page, "JupyterLab Light"):
+            assert colour_luminance(page.evaluate(NOTEBOOK_COLOUR)) > 0.9, "the light theme is not light"
+            found[light] = axe(page, CONTENT, light, rules=["color-contrast"])   # the rest does not hang on colours
+        for name, findings in found.items():
+            assert findings["texts"] >= markdown_cells(path), f"{name}: fewer texts shown than Markdown cells"
+        failures = [failure for name, findings in found.items() for failure in accessibility_failures(findings, name)]
+        assert not failures, f"{path.stem}: the course's content in JupyterLab is not accessible:\n" + "\n".join(failures)
+
+
+# A page built as JupyterLab builds a notebook's (a body 0 px high, a panel that clips, a scroller), with texts in
+# grey on white: #767676 is 4.54:1 and #949494 3.03:1, enough for text and for large text (24 px); #999999 is
+# 2.85:1, too pale for either, and #aaaaaa (2.32:1) sits in a folded answer. The readable text opens the notebook;
+# the rest lies far below the panel's window, where a sidebar would cover it once the page is laid out long.
+GREY_ON_WHITE = """<!DOCTYPE html><html lang="en"><head><title>contrast</title></head>
+<body style="height: 0; margin: 0; overflow: hidden; font: 13px sans-serif"><main>
+<div class="jp-NotebookPanel" style="position: absolute; top: 0; left: 0; width: 600px; height: 300px; contain: strict">
+ <div class="jp-WindowedPanel-outer" style="height: 300px; overflow: auto; background: #ffffff">
+  <div class="jp-Cell-outputArea"><pre style="color: #767676">readable grey</pre></div>
+  <div style="height: 3000px"></div>
+  <div class="jp-Cell-outputArea"><pre style="color: #999999">too pale</pre>
+   <pre style="color: #949494; font-size: 24px">large, readable</pre>
+   <pre style="color: #999999; font-size: 24px">large, too pale</pre></div>
+  <details><summary>Answer</summary><div class="jp-MarkdownOutput"><p style="color: #aaaaaa">folded, too pale</p></div></details>
+ </div>
+</div>
+<div style="position: absolute; top: 0; left: 0; width: 600px; height: 4000px; background: #000000"
+     class="jp-LabShell-sidebar"></div></main></body></html>"""
+
+
+def test_the_contrast_check_flags_grey_text_on_white(browser):
+    """The check the notebooks get (:func:`axe` on :data:`CONTENT`) can fail: on a page built as JupyterLab's, it
+    reaches every text, the ones far down the scroller and in a folded answer too, and flags exactly the three too
+    pale for their size, with their colours; axe on the page as it stands reaches fewer. The page is put back."""
+    context = browser.new_context(viewport={"width": 800, "height": 600}, offline=True)
+    try:
+        page = context.new_page()
+        page.set_content(GREY_ON_WHITE)
+        page.evaluate("document.querySelector('.jp-WindowedPanel-outer').scrollTop = 1000")
+        found = axe(page, CONTENT, "contrast_probe")
+        as_it_stands = page.evaluate(AXE_RUN, [CONTENT, None])
+        scrolled = page.evaluate("document.querySelector('.jp-WindowedPanel-outer').scrollTop")
+    finally:
+        context.close()
+    flagged = [v for v in found["violations"] if v["id"] == "color-contrast"]
+    assert [(v["impact"], v["count"]) for v in flagged] == [("serious", 3)], found["violations"]
+    said = {re.search(r">([^<]+)</", example).group(1): example for example in flagged[0]["examples"]}
+    for text, colour, needs in (("too pale", "#999999", "4.5:1"), ("large, too pale", "#999999", "3:1"),
+                                ("folded, too pale", "#aaaaaa", "4.5:1")):
+        ratio = contrast(luminance([int(colour[i:i + 2], 16) for i in (1, 3, 5)]), 1.0)   # on white
+        assert f"({colour} on #ffffff: " in said[text] and f", needs {needs})" in said[text], said
+        assert abs(float(re.search(r": ([\d.]+):1", said[text]).group(1)) - ratio) <= 0.01, (said[text], ratio)
+    assert said.keys() == {"too pale", "large, too pale", "folded, too pale"}
+    assert found["texts"] == found["contrast_checked"] == 5 and contrast_reached(found)
+    assert [failure.split(": ", 1)[1] for failure in accessibility_failures(found, "contrast_probe")] == severe(found)
+    assert as_it_stands["contrast_checked"] < 5 and not contrast_reached(as_it_stands), as_it_stands
+    assert "the contrast rule checked" in accessibility_failures(as_it_stands, "contrast_probe")[-1]
+    assert scrolled == 1000   # the page put back as it was
 
 
 TOP_WIDGETS = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output > .jupyter-widgets"
@@ -892,8 +1022,8 @@ def alternative(widget):
 
 def test_the_explorers_are_named_for_a_screen_reader(explorers):
     page = explorers
-    found = axe(page, TOP, "explorers")
-    assert not severe(found), "the explorers: serious or critical accessibility violations:\n" + "\n".join(severe(found))
+    failures = accessibility_failures(axe(page, TOP, "explorers"), "explorers")
+    assert not failures, "the explorers are not accessible:\n" + "\n".join(failures)
     for text, names in (("function", ["α learning rate", "γ momentum", "steps", "start w1"]),
                         ("hidden activation", ["α learning rate", "γ momentum", "epochs"])):
         explorer = widget(page, text)
