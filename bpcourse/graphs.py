@@ -297,9 +297,9 @@ def fan_out_gradients(x, t, w0, ws, neuron=Neuron):
     >>> fan_out_gradients(1.0, 0.0, 1.0, [2.0, 3.0])
     [50.0, 10.0, 10.0]
     """
-    n0, after = neuron(w0), [neuron(w) for w in ws]
-    if not after:
+    if len(ws) == 0:
         raise ValueError(f"ws: expected at least one weight after neuron 0, got {ws!r}")
+    n0, after = neuron(w0), [neuron(w) for w in ws]
     h = n0.forward(x)
     _, dE_do = squared_error(sum(n.forward(h) for n in after), t)
     dE_dh = 0.0

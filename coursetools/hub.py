@@ -279,26 +279,45 @@ def load_ipython_extension(ip, cpu_seconds=None):
     ip.events.register("post_run_cell", exit_when_spent)
 
 
-def _alive(pid, name):
-    """Whether ``pid`` runs (not a zombie) a command line that contains ``name`` (a pid file can outlive its process)."""
+def proc_stat(pid):
+    """The fields of ``/proc/PID/stat`` after the command's name (its state first, then its parent's pid, …),
+    or None for a process that is gone.
+
+    >>> proc_stat(os.getpid())[1] == str(os.getppid()), proc_stat(-1)
+    (True, None)
+    """
     try:
-        if pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-            return False
-        return name in pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
+        return None
+
+
+def running(pid, name=""):
+    """Whether ``pid`` runs (not a zombie) a command line that contains ``name`` (a pid file can outlive its process).
+
+    >>> running(os.getpid()), running(os.getpid(), "no-such-command"), running(-1)
+    (True, False, False)
+    """
+    fields = proc_stat(pid)
+    if fields is None or fields[0] == "Z":
+        return False
+    try:
+        return name in pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
         return False
 
 
-def _descendants(pid):
+def descendants(pid):
+    """The process ids of ``pid``'s children, their children and so on.
+
+    >>> descendants(-1)
+    []
+    """
     children = {}
     for entry in pathlib.Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(parent, []).append(int(entry.name))
+        fields = proc_stat(entry.name) if entry.name.isdigit() else None
+        if fields is not None:
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
     found, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -307,7 +326,12 @@ def _descendants(pid):
     return found
 
 
-def _pid_file(path):
+def pid_in_file(path):
+    """The process id written in the pid file ``path``, or None (no such file, or no number in it).
+
+    >>> pid_in_file("/nonexistent/jupyterhub.pid") is None
+    True
+    """
     try:
         return int(pathlib.Path(path).read_text().strip())
     except (OSError, ValueError):
@@ -327,23 +351,29 @@ def server_pids(database):
     return [json.loads(state)["pid"] for state in states if state and "pid" in json.loads(state)]
 
 
-def _end(pids, grace):
-    """SIGTERM to each of ``pids``, SIGKILL to those alive ``grace`` seconds later; returns those that were alive."""
-    alive = []
+def signal_each(pids, signum):
+    """Send ``signum`` to each of ``pids``; returns those that were there to receive it.
+
+    >>> signal_each([], signal.SIGTERM)
+    []
+    """
+    sent = []
     for pid in pids:
         try:
-            os.kill(pid, signal.SIGTERM)
-            alive.append(pid)
+            os.kill(pid, signum)
+            sent.append(pid)
         except ProcessLookupError:
             pass
+    return sent
+
+
+def _end(pids, grace):
+    """SIGTERM to each of ``pids``, SIGKILL to those alive ``grace`` seconds later; returns those that were alive."""
+    alive = signal_each(pids, signal.SIGTERM)
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(_alive(pid, "") for pid in alive):
+    while time.monotonic() < deadline and any(running(pid) for pid in alive):
         time.sleep(0.2)
-    for pid in alive:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    signal_each(alive, signal.SIGKILL)
     return alive
 
 
@@ -357,13 +387,13 @@ def stop_class(state, grace=20):
     {'hub': [], 'servers': [], 'kernels and the like': [], 'proxy': []}
     """
     state = pathlib.Path(state)
-    hub = [pid for pid in [_pid_file(state / "jupyterhub.pid")] if pid and _alive(pid, "jupyterhub")]
+    hub = [pid for pid in [pid_in_file(state / "jupyterhub.pid")] if pid and running(pid, "jupyterhub")]
     ended = {"hub": _end(hub, grace)}
-    servers = [pid for pid in server_pids(state / "jupyterhub.sqlite") if _alive(pid, "jupyterhub-singleuser")]
-    below = [child for pid in servers for child in _descendants(pid)]
+    servers = [pid for pid in server_pids(state / "jupyterhub.sqlite") if running(pid, "jupyterhub-singleuser")]
+    below = [child for pid in servers for child in descendants(pid)]
     ended["servers"] = _end(servers, grace)  # a server stops its kernels on SIGTERM ...
-    ended["kernels and the like"] = _end([pid for pid in below if _alive(pid, "")], 1)  # ... these did not stop
-    proxy = [pid for pid in [_pid_file(state / "jupyterhub-proxy.pid")] if pid and _alive(pid, "configurable-http-proxy")]
+    ended["kernels and the like"] = _end([pid for pid in below if running(pid)], 1)  # ... these did not stop
+    proxy = [pid for pid in [pid_in_file(state / "jupyterhub-proxy.pid")] if pid and running(pid, "configurable-http-proxy")]
     ended["proxy"] = _end(proxy, grace)
     return ended
 

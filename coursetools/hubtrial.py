@@ -40,7 +40,7 @@ import websocket
 
 from . import assignments
 from .build import ROOT
-from .hub import closed_directories
+from .hub import closed_directories, pid_in_file, proc_stat, running, signal_each
 
 TRIAL_CONFIG = """\
 # A trial hub (coursetools.hubtrial): the course's configuration, plus this run's accounts, ports and API token.
@@ -114,9 +114,8 @@ def cpu_seconds(pid, children=False):
     >>> cpu_seconds(os.getpid()) > 0
     True
     """
-    try:
-        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+    fields = proc_stat(pid)
+    if fields is None:
         return 0.0
     ticks = sum(int(fields[i]) for i in ((11, 12, 13, 14) if children else (11, 12)))
     return ticks / os.sysconf("SC_CLK_TCK")
@@ -127,11 +126,7 @@ def kill(pids):
 
     >>> kill([])
     """
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    signal_each(pids, signal.SIGKILL)
 
 
 def wait_until_gone(find, timeout):
@@ -248,11 +243,8 @@ class TrialHub:
 
     def hub_pid(self):
         """The process id of the running hub (its pid file), or None."""
-        try:
-            pid = int((self.state / "jupyterhub.pid").read_text())
-        except (OSError, ValueError):
-            return None
-        return pid if pid in processes(mentioning=["jupyterhub -f"]) else None
+        pid = pid_in_file(self.state / "jupyterhub.pid")
+        return pid if pid and running(pid, "jupyterhub -f") else None
 
     def crash(self):
         """Kill the hub (SIGKILL, no clean-up of any kind) and wait until ``make hub`` has exited."""

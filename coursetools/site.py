@@ -7,14 +7,15 @@ on GitHub:
 
 - ``index.md``: the README (what the course is, the two commands, the notebooks, the guides), its
   table's notebook names turned into links to their pages;
-- ``notebooks/*.ipynb``: the learner notebooks in course order, each with three changes for a page
+- ``notebooks/*.ipynb``: the learner notebooks in course order, each with two changes for a page
   that is read, not run:
 
   - after each exercise the learner meets (a cell whose solved version in ``solutions/``, the cell
     with the same id, holds a ``### BEGIN SOLUTION`` block), the solved code in a collapsed block, so
     that the reader tries first;
-  - an explorer shows its static picture (the PNG next to the widget view in its output), followed
-    by a line saying that it is live in JupyterLab and how to open it;
+  - an explorer shows its static picture (the ``<img>`` with its text alternative next to the widget
+    view in its output, :func:`coursetools.decks.static_output`), followed by a line saying that it is
+    live in JupyterLab and how to open it;
 - ``docs/*.md`` and ``NOTATION.md``: the guides;
 - ``_static/`` and ``_templates/`` (from ``coursetools/templates/site/``): the site's style sheet and the
   theme's parts it changes; and MathJax 3 from the course's npm packages (``js/node_modules/mathjax3``),
@@ -29,7 +30,6 @@ The Sphinx configuration is ``docs/conf.py``. Run ``python -m coursetools.site``
 (['code', 'markdown'], True)
 """
 import argparse
-import base64
 import copy
 import pathlib
 import re
@@ -40,7 +40,6 @@ import time
 
 import nbformat
 
-from bpcourse.plots.alt_text import image_bundle
 from bpcourse.widgets import WIDGET_MIME
 
 from .build import BEGIN, ROOT, shown
@@ -57,7 +56,6 @@ TEMPLATES = pathlib.Path(__file__).resolve().parent / "templates" / "site"
 MATHJAX = NODE_MODULES / "mathjax3" / "es5"
 MATHJAX_PARTS = ["tex-chtml-full.js", "output/chtml/fonts/woff-v2", "input/tex/extensions", "ui", "a11y", "sre"]
 SOLUTION_SUMMARY = "Solution (try the exercise first)"
-EXPLORER_ALT = "The explorer as it starts, with its message:"   # an explorer's picture, where it gives no alt
 _HEADING = re.compile(r"^#\s+(.+?)\s*$", re.M)
 _LINK = re.compile(r"\]\(([^)#\s]+\.md)\)")
 
@@ -103,27 +101,13 @@ def live_note(name):
 
 
 def is_explorer(cell):
-    return cell.cell_type == "code" and any(WIDGET_MIME in output.get("data", {}) for output in cell.outputs)
+    """True for a code cell that shows an explorer (a widget view among its outputs).
 
-
-def explorer_picture(output):
-    """An explorer's output as its picture: the PNG in HTML with a text alternative, the explorer's own
-    (its ``text/html``) where it gives one, else one made of its message (``text/plain``).
-
-    >>> import base64
-    >>> output = nbformat.v4.new_output("display_data", {WIDGET_MIME: {}, "image/png": base64.b64encode(b"PNG").decode(),
-    ...                                                  "text/plain": "DescentExplorer: Converged in 12 steps."})
-    >>> explorer_picture(output)["data"]["text/html"][:78]
-    '<img alt="The explorer as it starts, with its message: Converged in 12 steps."'
+    >>> is_explorer(nbformat.v4.new_code_cell("DescentExplorer()", outputs=[
+    ...     nbformat.v4.new_output("display_data", {WIDGET_MIME: {}, "image/png": "UE5H"})]))
+    True
     """
-    output = static_output(output)
-    data = output.get("data", {})
-    if "image/png" in data and "text/html" not in data:
-        message = data.get("text/plain", "").partition(": ")[2] or data.get("text/plain", "")
-        alt = f"{EXPLORER_ALT} {message}"
-        output = copy.deepcopy(output)
-        output["data"] = image_bundle(base64.b64decode(data["image/png"]), alt)
-    return output
+    return cell.cell_type == "code" and any(WIDGET_MIME in output.get("data", {}) for output in cell.outputs)
 
 
 def page_notebook(learner, solution, name):
@@ -137,7 +121,7 @@ def page_notebook(learner, solution, name):
         if cell.cell_type != "code":
             continue
         if is_explorer(cell):
-            cell.outputs = [explorer_picture(output) for output in cell.outputs]
+            cell.outputs = [static_output(output) for output in cell.outputs]
             cells.append(live_note(name))
         if cell.get("id") in solved:
             cells.append(solution_block(solved[cell.id]))

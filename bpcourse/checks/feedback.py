@@ -126,6 +126,24 @@ def as_array(x):
             return None
 
 
+def not_numbers(got):
+    """Why ``got`` is not numbers, in the words of :func:`as_number` for the first entry that is not one.
+
+    >>> import sympy
+    >>> not_numbers([sympy.Symbol("z"), 1.0])
+    'expected a number, got an expression in z: substitute numbers with .subs(...)'
+    >>> not_numbers({"a": 1})
+    'expected numbers, got dict'
+    """
+    if isinstance(got, (list, tuple, np.ndarray)):
+        for entry in np.ravel(np.asarray(got, dtype=object)):
+            try:
+                as_number(entry)
+            except TypeError as refused:
+                return str(refused)
+    return f"expected numbers, got {type(got).__name__}"
+
+
 def array_hint(got, shape, *, wrong_shape, not_finite, otherwise):
     """The hint for an array answer, the most basic problem first: the wrong shape, then values that are
     not finite (an overflow, a division by 0), else ``otherwise``.
@@ -274,7 +292,7 @@ def run_cases(exercise, title, fn, cases, hint, mistakes=(), short=True, in_plac
             why = _explain(mistakes[max(candidates, key=lambda m: sum(fits[m]))][1], outcome.args)
         elif outcome.error is None and outcome.got is not None and not outcome.mutated:
             why = (hint(outcome.args, outcome.got, outcome.expected) if callable(hint) else hint) \
-                if as_array(outcome.got) is not None else f"expected numbers, got {type(outcome.got).__name__}"
+                if as_array(outcome.got) is not None else not_numbers(outcome.got)
         else:
             why = None
         lines.append(_line(outcome, why))

@@ -260,7 +260,6 @@ def check_matmul_backward(fn):
     >>> check_matmul_backward(lambda X, W, G: (X, W)).summary
     '14 problems in 7 cases'
     """
-    N, D, K = "N", "D", "K"
     shapes = [((1, 1), (1, 1), (1, 1)), ((2, 3), (3, 2), (2, 2)), ((4, 3), (3, 5), (4, 5)),
               ((3, 3), (3, 3), (3, 3)), ((1, 4), (4, 2), (1, 2)), ((5, 2), (2, 1), (5, 1))]
     raw = _random_cases(shapes, seed=5)
@@ -268,31 +267,31 @@ def check_matmul_backward(fn):
     cases = [(f"X {X.shape}, W {W.shape}, G {G.shape}", (X, W, G), (X.T @ G, G @ W.T)) for X, W, G in raw]
 
     mistakes_W = [(lambda X, W, G: G @ W.T, "that is ∂E/∂X: return the pair in the order (∂E/∂W, ∂E/∂X)"),
-                  (lambda X, W, G: G.T @ X, f"transposed: Gᵀ·X is ({K}×{D}); ∂E/∂W must have W's shape ({D}×{K}), "
+                  (lambda X, W, G: G.T @ X, "transposed: Gᵀ·X is (K×D); ∂E/∂W must have W's shape (D×K), "
                                             "which is Xᵀ·G"),
-                  (lambda X, W, G: X @ G, f"X ({N}×{D}) times G ({N}×{K}) does not line up: transpose X, so that the "
+                  (lambda X, W, G: X @ G, "X (N×D) times G (N×K) does not line up: transpose X, so that the "
                                           "sum runs over the samples n"),
                   (lambda X, W, G: X.T @ G / len(X), "no division by N: the loss's own average is already in G; the "
                                                      "product Xᵀ·G just adds the samples' shares"),
                   (lambda X, W, G: -(X.T @ G), "wrong sign: ∂E/∂W = Xᵀ·G, no minus (the minus belongs to the update)")]
     mistakes_X = [(lambda X, W, G: X.T @ G, "that is ∂E/∂W: return the pair in the order (∂E/∂W, ∂E/∂X)"),
-                  (lambda X, W, G: W @ G.T, f"transposed: W·Gᵀ is ({D}×{N}); ∂E/∂X must have X's shape ({N}×{D}), "
+                  (lambda X, W, G: W @ G.T, "transposed: W·Gᵀ is (D×N); ∂E/∂X must have X's shape (N×D), "
                                             "which is G·Wᵀ"),
-                  (lambda X, W, G: G @ W, f"G·W lines up only when W is square; you need Wᵀ: ∂E/∂x_nj = Σ_k g_nk·w_jk, "
-                                          f"so G ({N}×{K})·Wᵀ ({K}×{D})"),
+                  (lambda X, W, G: G @ W, "G·W lines up only when W is square; you need Wᵀ: ∂E/∂x_nj = Σ_k g_nk·w_jk, "
+                                          "so G (N×K)·Wᵀ (K×D)"),
                   (lambda X, W, G: -(G @ W.T), "wrong sign: ∂E/∂X = G·Wᵀ, no minus")]
 
     def hint_W(args, got, expected):
         X, W, G = args
         if np.shape(got) != W.shape:
-            return (f"∂E/∂W must have W's shape {W.shape}; the only product of X ({N}×{D}) and G ({N}×{K}) "
-                    f"with shape ({D}×{K}) is Xᵀ·G, the sum over the samples of x_nj·g_nk")
+            return (f"∂E/∂W must have W's shape {W.shape}; the only product of X (N×D) and G (N×K) "
+                    "with shape (D×K) is Xᵀ·G, the sum over the samples of x_nj·g_nk")
         return "∂E/∂w_jk = Σ_n x_nj·g_nk: a sum over the samples n, entry (j, k)"
 
     def hint_X(args, got, expected):
         X, W, G = args
         if np.shape(got) != X.shape:
-            return f"∂E/∂X must have X's shape {X.shape}: G ({N}×{K}) times Wᵀ ({K}×{D})"
+            return f"∂E/∂X must have X's shape {X.shape}: G (N×K) times Wᵀ (K×D)"
         return "∂E/∂x_nj = Σ_k g_nk·w_jk: a sum over the neurons k of the next layer, entry (n, j)"
 
     return _check_pair("05.4", "∂E/∂W and ∂E/∂X for Z = X·W", fn, cases, ("∂E/∂W", "∂E/∂X"), (hint_W, hint_X),

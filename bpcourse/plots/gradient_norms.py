@@ -5,7 +5,7 @@ by line style and marker as well as by colour."""
 import numpy as np
 from matplotlib import colormaps
 
-from .style import FONT, LINE_STYLES, MARKERS, axes_for, label, series_style
+from .style import FONT, axes_for, label, series_style
 
 NORM_LABEL = r"$\Vert\partial E / \partial W_l \Vert$"
 
@@ -21,8 +21,7 @@ def _layer_styles(n):
     ['o', 's', '^']
     """
     cmap = colormaps["cividis"]
-    return [{"color": cmap(RAMP_END * l / max(n - 1, 1)), "linestyle": LINE_STYLES[l % len(LINE_STYLES)],
-             "marker": MARKERS[l % len(MARKERS)]} for l in range(n)]
+    return [{**series_style(l), "color": cmap(RAMP_END * l / max(n - 1, 1))} for l in range(n)]
 
 
 def norms_per_layer_plot(norms_by_name, *, ax=None, title="Gradient size per layer"):

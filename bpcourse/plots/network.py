@@ -63,11 +63,11 @@ def label_fraction(n_in, n_out, lowest=0.36):
     return max((float(f) for f in candidates), key=lambda f: round(min(gap(f), 0.5), 6))
 
 
-def _highlight(item, reads, writes, plain, kind="line"):
+def highlight(item, reads, writes, plain, kind="line"):
     """How a written, read or plain item is drawn: its line colour, its light ``"fill"``, its ``"text"``
     colour (dark enough to read) or its ``"style"`` (written solid, read dashed).
 
-    >>> _highlight("w", {"r"}, {"w"}, "black"), _highlight("r", {"r"}, {"w"}, "-", kind="style")
+    >>> highlight("w", {"r"}, {"w"}, "black"), highlight("r", {"r"}, {"w"}, "-", kind="style")
     ('#D55E00', '--')
     """
     written, read = {"line": (WRITE_COLOR, READ_COLOR), "fill": (WRITE_FILL, READ_FILL), "style": (WRITE_STYLE, READ_STYLE),
@@ -134,19 +134,19 @@ class NetworkDiagram:
         reads, writes = set(reads), set(writes)
         for item, (line, text) in self.edges.items():
             _, l, j, k = item
-            colour, marked = _highlight(item, reads, writes, "0.55"), item in reads | writes
-            style = _highlight(item, reads, writes, "-", "style")
+            colour, marked = highlight(item, reads, writes, "0.55"), item in reads | writes
+            style = highlight(item, reads, writes, "-", "style")
             line.set(color=colour, linewidth=3.0 if marked else 1.2, linestyle=style)
             text.set(text=f"{self.weights[l - 1][j, k]:.4g}" if edge_text is None else edge_text[l - 1][j][k],
-                     color=_highlight(item, reads, writes, "black", "text"))
+                     color=highlight(item, reads, writes, "black", "text"))
             text.get_bbox_patch().set(edgecolor=colour, linestyle=style)
         for item, text in self.nodes.items():
             _, l, k = item
             extra = "" if node_text is None else node_text[l][k]
             text.set_text(self.names[l][k] + ("\n" + extra if extra else ""))
-            text.get_bbox_patch().set(edgecolor=_highlight(item, reads, writes, "black"),
-                                      facecolor=_highlight(item, reads, writes, "#F2F2F2", "fill"),
-                                      linestyle=_highlight(item, reads, writes, "-", "style"),
+            text.get_bbox_patch().set(edgecolor=highlight(item, reads, writes, "black"),
+                                      facecolor=highlight(item, reads, writes, "#F2F2F2", "fill"),
+                                      linestyle=highlight(item, reads, writes, "-", "style"),
                                       linewidth=2.5 if item in reads | writes else 1.2)
         self.key.set_visible(bool(reads or writes))
         if title is not None:

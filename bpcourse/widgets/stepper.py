@@ -1,11 +1,12 @@
 """The step-through of notebook 04: one backprop update of a small net, stage by stage
 (:mod:`bpcourse.widgets.stages`), on a network diagram with a panel of formulas under it."""
+import functools
 import html
 
 import ipywidgets as widgets
 
-from ..plots.network import NetworkDiagram, network_figsize
-from ..plots.style import FONT, READ_COLOR, READ_STYLE, TEXT_COLOR, WRITE_COLOR, WRITE_STYLE, new_figure
+from ..plots.network import NetworkDiagram, highlight, network_figsize
+from ..plots.style import FONT, new_figure
 from .base import FigureWidget
 from .stages import backprop_stages, diagram_text, known_quantities
 
@@ -134,11 +135,10 @@ class BackpropStepper(FigureWidget):
         stage, known = self.stage, known_quantities(self.stages[:self.position[1] + 1])
         node_text, edge_text = diagram_text(self.trace, known)
         self.diagram.show(node_text, edge_text, reads=stage.reads, writes=stage.writes)
-        role = "write" if ("loss",) in stage.writes else "read" if ("loss",) in stage.reads else None
-        colour = {"write": WRITE_COLOR, "read": READ_COLOR}.get(role, "black")
+        loss = functools.partial(highlight, ("loss",), stage.reads, stage.writes)   # as the diagram highlights its items
         self.loss_text.set(text=f"E = {self.trace.loss:.6g}", visible=("loss", len(self.trace.layers)) in known,
-                           color={"write": TEXT_COLOR["vermillion"], "read": TEXT_COLOR["blue"]}.get(role, "black"))
-        self.loss_text.get_bbox_patch().set(edgecolor=colour, linestyle={"write": WRITE_STYLE, "read": READ_STYLE}.get(role, "-"))
+                           color=loss("black", "text"))
+        self.loss_text.get_bbox_patch().set(edgecolor=loss("black"), linestyle=loss("-", "style"))
         self.panel.value = _stage_html(stage)
         self.previous_button.disabled = self.position == (0, 0)
         self._say(self.where())

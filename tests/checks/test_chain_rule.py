@@ -26,7 +26,8 @@ def grad_f(x, y, z):
     return (z, z, x + y)
 
 
-@pytest.mark.parametrize("answer", [grad_f, lambda *a: list(grad_f(*a)), lambda *a: np.array(grad_f(*a), dtype=np.float32)])
+@pytest.mark.parametrize("answer", [grad_f, lambda *a: list(grad_f(*a)), lambda *a: np.array(grad_f(*a), dtype=np.float32),
+                                    lambda *a: np.array(grad_f(*a)).reshape(3, 1), lambda *a: np.array([grad_f(*a)])])
 def test_grad_f_passes_in_any_form(answer):
     assert check_grad_f(answer).passed
 
@@ -35,6 +36,7 @@ def test_grad_f_hints():
     assert "value q = x + y" in failure(check_grad_f(lambda x, y, z: (z, z, z)))
     assert "∂f/∂y wrong" in failure(check_grad_f(lambda x, y, z: (z, 1.0, x + y)))
     assert "three numbers" in failure(check_grad_f(lambda x, y, z: z))
+    assert "three numbers" in failure(check_grad_f(lambda x, y, z: np.array([z, z])))
     assert "not x·y·z" in failure(check_grad_f(lambda x, y, z: (y * z, x * z, x * y)))
     assert check_grad_f(stub).status == check_grad_f(None).status == "not done"
 

@@ -10,10 +10,10 @@ import pytest
 from bpcourse import checks
 from bpcourse.checks import gradient_descent
 from bpcourse.checks.gradient_descent import check_step
+from coursetools.build import SOLUTIONS
 from tests.conftest import failure, stub
 
-MODULES = ["introduction", "gradient_descent", "loss_functions", "chain_rule", "delta_rule",
-           "matrix_backprop", "training", "autograd"]
+MODULES = [path.stem[3:] for path in sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))]  # 00_introduction: introduction
 CHECKS = [(name, fn_name, fn) for name in MODULES
           for fn_name, fn in inspect.getmembers(importlib.import_module(f"bpcourse.checks.{name}"), inspect.isfunction)
           if fn_name.startswith("check_") and fn.__module__ == f"bpcourse.checks.{name}"]

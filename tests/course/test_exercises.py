@@ -17,9 +17,8 @@ from coursetools.decks import deck_notebook
 
 KINDS = {"predict", "derive", "diagnose", "build", "formula"}
 HEADING = re.compile(r"^#+ Exercise (\d+)\b", re.M)
-MODULES = ["introduction", "gradient_descent", "loss_functions", "chain_rule", "delta_rule", "matrix_backprop",
-           "training", "autograd"]
 SOLVED = sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+MODULES = [path.stem[3:] for path in SOLVED]   # one check module per notebook: 03_chain_rule, bpcourse.checks.chain_rule
 
 
 def exercises(nb):
@@ -73,9 +72,8 @@ def check_functions():
 CHECKS = list(check_functions())
 
 
-@pytest.mark.parametrize("mod, name, fn", CHECKS, ids=[f"{mod.__name__.rsplit('.', 1)[1]}.{name}" for mod, name, _ in CHECKS])
-def test_no_check_docstring_shows_a_passing_answer(mod, name, fn, monkeypatch):
-    """Shift+Tab shows a check's docstring: any example in it that passes the check is an answer given away."""
+def passing_examples(obj, name, globs, monkeypatch):
+    """The exercises whose check passes in the doctest examples of ``obj``'s own docstring."""
     made = []
     init = feedback.Feedback.__init__
 
@@ -83,12 +81,25 @@ def test_no_check_docstring_shows_a_passing_answer(mod, name, fn, monkeypatch):
         init(self, *args, **kwargs)
         made.append(self)
     monkeypatch.setattr(feedback.Feedback, "__init__", recording)
-    test = doctest.DocTestFinder().find(fn, name, globs=dict(vars(mod)))
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    for case in test:
+    for case in doctest.DocTestFinder(recurse=False).find(obj, name, globs=dict(globs)):
         runner.run(case, out=lambda _: None)
-    passed = [f"Exercise {f.exercise}" for f in made if f.status == "passed"]
+    return [f"Exercise {f.exercise}" for f in made if f.status == "passed"]
+
+
+@pytest.mark.parametrize("mod, name, fn", CHECKS, ids=[f"{mod.__name__.rsplit('.', 1)[1]}.{name}" for mod, name, _ in CHECKS])
+def test_no_check_docstring_shows_a_passing_answer(mod, name, fn, monkeypatch):
+    """Shift+Tab shows a check's docstring: any example in it that passes the check is an answer given away."""
+    passed = passing_examples(fn, name, vars(mod), monkeypatch)
     assert not passed, f"{mod.__name__}.{name}: its docstring's examples pass the check ({passed}); move them to tests/"
+
+
+@pytest.mark.parametrize("name", ["bpcourse.checks"] + [f"bpcourse.checks.{module}" for module in MODULES])
+def test_no_checks_module_docstring_shows_a_passing_answer(name, monkeypatch):
+    """help(checks) shows the package's and each module's docstring: no passing answer there either."""
+    module = importlib.import_module(name)
+    passed = passing_examples(module, name, vars(module), monkeypatch)
+    assert not passed, f"{name}: its docstring's examples pass a check ({passed}); move them to tests/"
 
 
 def reveals_below_their_check(solution, copy):

@@ -216,9 +216,10 @@ def test_lines_are_3_to_1_and_texts_4_5_to_1_against_the_white_figure():
             thin = [line for line in ax.get_lines() if line.get_linestyle() not in ("None", "", " ")]
             for line in thin:
                 assert plots.style.contrast(line.get_color()) >= 3, (name, line.get_label(), line.get_color())
-            texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
-            for text in texts:
-                assert plots.style.contrast(text.get_color()) >= 4.5, (name, text.get_text(), text.get_color())
+        texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
+        assert texts, f"{name}: no text found, the check checks nothing"
+        for text in texts:
+            assert plots.style.contrast(text.get_color()) >= 4.5, (name, text.get_text(), text.get_color())
 
 
 def test_the_default_cycle_gives_each_colour_its_own_line_style_and_no_light_colour():

@@ -5,7 +5,10 @@ refuse what they must; `make test` leaves the hub's end-to-end and fault tests t
 import json
 import pathlib
 import re
+import signal
 import sqlite3
+import subprocess
+import time
 
 import pytest
 
@@ -110,3 +113,22 @@ def test_server_pids_reads_the_running_servers_from_the_hubs_database(tmp_path):
 def test_make_hub_stop_refuses_a_folder_that_is_not_there(tmp_path, capsys):
     assert cli.run(hub.main, "python -m coursetools.hub", ["stop", str(tmp_path / "nowhere")]) == 2
     assert "state: expected the hub's state folder (HUB_STATE)" in capsys.readouterr().err
+
+
+def test_a_server_and_what_it_started_are_found_and_ended():
+    """What ``make hub-stop`` does to a server, on a shell (the server) that started a sleep (its kernel)."""
+    server, below = subprocess.Popen(["sh", "-c", "sleep 300 & wait"]), []
+    try:
+        deadline = time.monotonic() + 10
+        while not (below := hub.descendants(server.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(below) == 1 and hub.running(below[0], "sleep 300") and hub.running(server.pid, "sh -c")
+        assert not hub.running(server.pid, "jupyterhub-singleuser")
+        assert hub._end([server.pid, *below], grace=5) == [server.pid, *below]
+        assert not any(hub.running(pid) for pid in [server.pid, *below])   # the shell a zombie until waited for
+        assert hub.signal_each([server.pid], 0) == [server.pid] and server.wait(5) == -signal.SIGTERM
+        assert hub.signal_each([server.pid], 0) == [] and hub.proc_stat(server.pid) is None
+    finally:   # what this test started, should it stop half-way
+        hub.signal_each([pid for pid in below if hub.running(pid, "sleep 300")], signal.SIGKILL)
+        server.kill()
+        server.wait(5)
