@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from ..activations import Sigmoid
 from .feedback import NOT_DONE, Feedback, check_value, exercise_check, fmt, run_cases
 
 _x, _a, _b, _z = sp.symbols("x a b z", real=True)
@@ -187,27 +188,16 @@ def _graphs(Value):
             (f"a chain of {DEEP_CHAIN:,} additions", deep)]
 
 
-def _all_nodes(root):
-    """Every Value ``root`` was computed from (root included), found with an explicit stack."""
-    seen, stack = {id(root): root}, [root]
-    while stack:
-        for parent in stack.pop()._parents:
-            if id(parent) not in seen:
-                seen[id(parent)] = parent
-                stack.append(parent)
-    return seen
-
-
 def _order_problem(order, root):
     """What is wrong with ``order`` as a topological order of the graph under ``root`` (None: nothing)."""
     if order is None:
         return "returned None — did you forget `return`?"
     if not isinstance(order, (list, tuple)):
         return f"return a list of Values, got {type(order).__name__}"
-    nodes, ids = _all_nodes(root), [id(v) for v in order]
+    nodes, ids = {id(v) for v in library_topological_order(root)}, [id(v) for v in order]
     if len(ids) != len(set(ids)):
         return "a Value appears more than once: list each Value once, however often it is used, or its rule would run twice"
-    missing, extra = set(nodes) - set(ids), set(ids) - set(nodes)
+    missing, extra = nodes - set(ids), set(ids) - nodes
     if missing:
         return (f"{len(missing)} of {len(nodes)} Values are missing: list every Value root was computed from, "
                 "leaves (inputs and constants) and root itself included")
@@ -261,6 +251,7 @@ class _Leaf:
     def __init__(self, data, parents=(), op=""):
         self.data, self.grad, self._parents, self._op = float(data), 0.0, parents, op
 
+
 def library_divide(a, b):
     """a / b as one node of ``a``'s Value class, with its own backward rule.
 
@@ -276,17 +267,20 @@ def library_divide(a, b):
     return out
 
 
+_SIGMOID = Sigmoid()   # the library's logistic: its forward pass never overflows
+
+
 def library_sigmoid(z):
     """σ(z) = 1 / (1 + e^(−z)) as one node of ``z``'s Value class, with its own backward rule.
 
     >>> z = _Leaf(0.0); out = library_sigmoid(z); out._backward(1.0); out.data, z.grad
     (0.5, 0.25)
     """
-    s = 1 / (1 + math.exp(-z.data)) if z.data >= 0 else math.exp(z.data) / (1 + math.exp(z.data))
+    s = float(_SIGMOID(z.data))
     out = type(z)(s, (z,), "σ")
 
     def _backward(grad):
-        z.grad += s * (1 - s) * grad
+        z.grad += _SIGMOID.derivative(z.data, s) * grad
     out._backward = _backward
     return out
 

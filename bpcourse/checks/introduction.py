@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..activations import Sigmoid
-from ..update import momentum_update
+from ..descent import momentum_step
 from .feedback import NOT_DONE, Feedback, as_number, check_value, exercise_check, run_cases
 
 
@@ -12,8 +12,8 @@ def check_net_input(fn):
     """Exercise 00.1: ``net_input(o, W, b)``, the net inputs z_k of the next layer, for any number of inputs
     and neurons, with W[j, k] = w_jk.
 
-    >>> check_net_input(lambda o, W, b: None).lines[0][:40]
-    '✗ o=[1, 2], W 2×3, b=[0.5, -1, 2]: retur'
+    >>> check_net_input(lambda o, W, b: None).lines[0].split(": ", 1)[1]
+    'returned None — did you forget `return`?'
     """
     cases = [
         ("o=[1, 2], W 2×3, b=[0.5, -1, 2]", ([1.0, 2.0], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [0.5, -1.0, 2.0])),
@@ -39,6 +39,8 @@ def check_net_input(fn):
                                     "over the inputs j (o @ W)"),
         (lambda o, W, b: (o[:, None] * W).sum(axis=1) + b, "the sum runs over the inputs j (down each column of W, "
                                                            "axis 0), leaving one z per neuron k"),
+        (lambda o, W, b: (o @ W + b)[None, :], "the values are right, but as a row of shape (1, n): return a flat "
+                                               "array with one z per neuron k, as o @ W + b gives for a flat o"),
     ]
 
     def hint(args, got, expected):
@@ -60,8 +62,7 @@ def check_momentum_prediction(delta_w):
     Exercise 00.2 (predict Δw(t)): 0.065 is not it — you added α·∂E/∂w: a step goes against the gradient, so it is −α·∂E/∂w
     """
     q = MOMENTUM_QUESTION
-    w, step = np.zeros(1), np.array([q["previous"]])
-    momentum_update([w], [np.array([q["grad"]])], [step], q["lr"], q["momentum"])
+    change = momentum_step(0.0, q["grad"], q["previous"], q["lr"], q["momentum"])[1]
     gradient_term, momentum_term = q["lr"] * q["grad"], q["momentum"] * q["previous"]
     mistakes = [
         (gradient_term + momentum_term, "you added α·∂E/∂w: a step goes against the gradient, so it is −α·∂E/∂w"),
@@ -74,7 +75,7 @@ def check_momentum_prediction(delta_w):
         (-q["momentum"] * q["grad"] + q["lr"] * q["previous"], "α and γ are swapped: α multiplies the gradient, "
                                                                "γ the previous change"),
     ]
-    return check_value("00.2", "predict Δw(t)", delta_w, float(step[0]), mistakes)
+    return check_value("00.2", "predict Δw(t)", delta_w, float(change), mistakes)
 
 
 PARAMETER_QUESTION = {"sizes": (4, 3, 2)}

@@ -80,7 +80,9 @@ def check_sigmoid_ce_delta(fn):
                 (lambda z, t: t - o(z), "wrong sign: δ = ∂E/∂z = o − t (push z down when o is above t)"),
                 (lambda z, t: (o(z) - t) / (o(z) * (1 - o(z))), "that is ∂E/∂o; δ = ∂E/∂z multiplies it by ∂o/∂z = o·(1 − o)"),
                 (lambda z, t: np.asarray(z, dtype=float) - t, "apply the sigmoid first: δ = σ(z) − t, not z − t"),
-                (lambda z, t: (o(z) - t) / len(np.atleast_1d(z)), "one δ per output, not averaged: δ = σ(z) − t")]
+                (lambda z, t: (o(z) - t) / len(np.atleast_1d(z)), "one δ per output, not averaged: δ = σ(z) − t"),
+                (lambda z, t: 1 / (1 + math.exp(-z)) - t, "math.exp takes one number only; for arrays of z too, use "
+                                                         "np.exp or the library's `sigmoid`")]
 
     def hint(args, got, exp):
         if not np.all(np.isfinite(np.asarray(got, dtype=float))):

@@ -40,6 +40,10 @@ def _batch_problem(batches, n, batch_size):
         seen = np.concatenate(parts)
     except (TypeError, ValueError):
         return "each batch should be an array of sample indices"
+    shape = next((np.shape(b) for b in batches if np.ndim(b) != 1), None)
+    if shape is not None:
+        return (f"each batch should be a 1-D array of sample indices, so that X[batch] has one row per sample; "
+                f"got one of shape {shape}")
     if not np.issubdtype(seen.dtype, np.integer):
         return f"the indices should be integers (use them as X[batch]), got {seen.dtype}"
     counts = np.bincount(seen[(seen >= 0) & (seen < n)], minlength=n)
@@ -60,8 +64,6 @@ def _batch_problem(batches, n, batch_size):
     expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
     if sizes != expected:
         return f"batch sizes {sizes}, expected {expected}: slice the shuffled order in steps of batch_size"
-    if n >= 10 and np.array_equal(seen, np.arange(n)):
-        return "the batches follow the order 0, 1, 2, …: shuffle first (rng.permutation(n)), then slice"
     return None
 
 

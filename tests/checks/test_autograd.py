@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from bpcourse.checks import set_graded
 from bpcourse.checks.autograd import (
     ACCUMULATION_QUESTION,
     check_accumulated_grad,
@@ -17,6 +18,7 @@ from bpcourse.checks.autograd import (
     library_sigmoid,
     library_topological_order,
 )
+from bpcourse.checks.yours import yours_or_library
 from tests.conftest import failure, stub
 
 
@@ -196,7 +198,10 @@ def test_topological_order_spots_a_value_before_its_parent(position):
 # The catalogue: right answers in several forms, and each typical mistake with the hint it must get on every case it fails.
 
 def kahn_order(root):
-    """Parents first by counting, for each Value, the uses still to come (Kahn's algorithm, run from the root)."""
+    """Parents first by counting, for each Value, the uses still to come (Kahn's algorithm, run from the root).
+
+    A learner's answer written from scratch, node collection included: the check finds the nodes with the library's
+    order, so an answer that called it could not catch a node that both miss."""
     nodes, stack = {id(root): root}, [root]
     while stack:
         for p in stack.pop()._parents:
@@ -295,7 +300,8 @@ AUTOGRAD_WRONG = {
     "07.4": [(recursive_order, "RecursionError"), (lambda root: iterative_order(root)[::-1], "reversed"),
              (without_seen, "more than once"), (reversed_breadth_first, "paths of different lengths"),
              (lambda root: [v for v in iterative_order(root) if v._parents], "missing"),
-             (lambda root: iterative_order(root)[:-1], "root itself included")],
+             (lambda root: iterative_order(root)[:-1], "root itself included"),
+             (lambda root: [Value(7.0), *iterative_order(root)], "not Values that root was computed from")],
 }
 AUTOGRAD_CHECKS = {"07.1": check_accumulated_grad, "07.2": lambda answer: check_divide(answer, Value),
                    "07.3": lambda answer: check_sigmoid(answer, Value),
@@ -336,3 +342,23 @@ def test_the_library_sigmoid_is_exact_far_out():
     out._backward(1.0)
     assert out.data == 0.0 and z.grad == 0.0
     assert library_sigmoid(Value(800.0)).data == 1.0
+
+
+@pytest.mark.parametrize("graded", [False, True])
+def test_the_finale_takes_the_learners_function_only_when_its_check_passes(graded, capsys):
+    """In graded mode a check that does not pass raises; the finale must still run, on the library's version."""
+    def divide_check(fn):
+        return check_divide(fn, Value)
+    right, swapped = divide_rule(lambda a, b: 1 / b, lambda a, b: -a / b**2), divide_rule(lambda a, b: -a / b**2,
+                                                                                          lambda a, b: 1 / b)
+    set_graded(graded)
+    try:
+        chosen = [yours_or_library(divide_check, answer, library_divide, "divide")
+                  for answer in (right, swapped, make_divide(stub))]
+    finally:
+        set_graded(False)
+    said = capsys.readouterr().out.splitlines()
+    assert chosen == [right, library_divide, library_divide]
+    assert said[0] == "The cells below use your divide (Exercise 07.2)."
+    assert said[1].startswith("The cells below use the library's divide: yours does not pass Exercise 07.2's check yet")
+    assert said[2] == "The cells below use the library's divide: Exercise 07.2 is not done yet."

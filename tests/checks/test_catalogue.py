@@ -321,7 +321,7 @@ WRONG = {
              (lambda x, y, z: (-z, -z, -(x + y)), "wrong sign"),
              (lambda x, y, z: (x + y) * z, "that is f itself"),
              (lambda x, y, z: (z, 1.0, x + y), "∂f/∂y wrong"),
-             (lambda x, y, z: (sp.Symbol("z"), sp.Symbol("z"), sp.Symbol("x") + y), "expected numbers")],
+             (lambda x, y, z: (sp.Symbol("z"), sp.Symbol("z"), sp.Symbol("x") + y), "substitute numbers with .subs")],
     "03.2": [(neuron_with(backward=lambda self, g: (setattr(self, "grad_w", g * self.w), g * self.input)[1]), "swapped"),
              (neuron_with(backward=lambda self, g: (setattr(self, "grad_w", g * self.w), g * self.w)[1]), "grad_w is wrong"),
              (neuron_with(backward=lambda self, g: (setattr(self, "grad_w", g * self.input), g)[1]), "times ∂o/∂x = w"),

@@ -18,8 +18,14 @@ def in_place_step(w, grad, lr):
     return w
 
 
+def step_by_loop(w, grad, lr):
+    if np.ndim(w) == 0:
+        return w - lr * grad
+    return [w_i - lr * g_i for w_i, g_i in zip(w, grad)]
+
+
 @pytest.mark.parametrize("fn", [gd_step, in_place_step, lambda w, g, lr: np.float32(w) - np.float32(lr) * np.float32(g),
-                                lambda w, g, lr: w + (-lr) * g])
+                                lambda w, g, lr: w + (-lr) * g, step_by_loop])
 def test_step_passes_however_written(fn):
     assert check_step(fn).passed
 
@@ -38,7 +44,7 @@ def test_step_names_each_mistake(fn, hint):
     assert all(hint in line for line in feedback.splitlines() if line.startswith("✗")), feedback
 
 
-@pytest.mark.parametrize("answer", [1, 1.0, sp.Integer(1), Fraction(1), np.array([1.0]),
+@pytest.mark.parametrize("answer", [1, 1.0, sp.Integer(1), Fraction(1), np.array([1.0]), 0.999, [1.00],
                                     sp.solve(sp.Eq(1 - 2 * sp.Symbol("a"), -1))[0]])
 def test_critical_lr_passes_in_any_form(answer):
     assert check_critical_lr(answer).passed

@@ -47,6 +47,12 @@ def test_net_input_names_each_mistake(fn, hint):
     assert hint in failure(check_net_input(fn))
 
 
+def test_net_input_as_a_row_gets_the_shape_hint_in_every_case():
+    feedback = failure(check_net_input(lambda o, W, b: np.atleast_2d(o) @ np.asarray(W) + b))
+    wrong = [line for line in feedback.splitlines() if line.startswith("✗")]
+    assert wrong and all("as a row of shape (1, n)" in line for line in wrong), feedback   # the 1×1 case too
+
+
 def test_net_input_not_done():
     assert check_net_input(stub).status == check_net_input(None).status == "not done"
 
@@ -55,7 +61,7 @@ RIGHT_STEP = -MOMENTUM_QUESTION["lr"] * MOMENTUM_QUESTION["grad"] + MOMENTUM_QUE
 
 
 @pytest.mark.parametrize("answer", [RIGHT_STEP, 0.025, Fraction(1, 40), sp.Rational(1, 40), np.float32(0.025),
-                                    np.array([0.025])])
+                                    np.array([0.025]), sp.Float("0.0250"), [0.0250], 0.02504])
 def test_momentum_prediction_passes_in_any_form(answer):
     assert check_momentum_prediction(answer).passed
 

@@ -21,7 +21,8 @@ sigmoid = Sigmoid()
 
 
 @pytest.mark.parametrize("answer", [o - t, -(t - o), sp.diff((t - o) ** 2 / 2, o), sp.Derivative((t - o) ** 2 / 2, o),
-                                    sp.Symbol("o") - sp.Symbol("t"), "o - t", sp.Rational(1, 2) * 2 * (t - o) * (-1)])
+                                    sp.Symbol("o") - sp.Symbol("t"), "o - t", sp.Rational(1, 2) * 2 * (t - o) * (-1),
+                                    0.5 * 2 * (o - t), sp.Float(1.0) * o - sp.Float(1.0) * t])
 def test_half_sse_gradient_passes_in_any_form(answer):
     assert check_half_sse_gradient(answer).passed
 
@@ -60,16 +61,18 @@ def unsimplified(z, t):
     (lambda z, t: (sigmoid(np.asarray(z, dtype=float)) - t)
      / (sigmoid(np.asarray(z, dtype=float)) * (1 - sigmoid(np.asarray(z, dtype=float)))), "that is ∂E/∂o"),
     (lambda z, t: np.asarray(z, dtype=float) - t, "apply the sigmoid first"),
-    (unsimplified, "rounds to exactly 1.0")])
+    (unsimplified, "rounds to exactly 1.0"),
+    (lambda z, t: 1 / (1 + math.exp(-z)) - t, "math.exp takes one number only")])
 def test_ce_delta_names_each_mistake(fn, hint):
     assert hint in failure(check_sigmoid_ce_delta(fn))
 
 
 O5 = float(sigmoid(SATURATED["z"]))
+Z5 = sp.nsimplify(SATURATED["z"])
 
 
 @pytest.mark.parametrize("answer", [1 / (O5 * (1 - O5)), 150, 150.4, sp.Float(150.4), np.array([150.42]),
-                                    np.float32(150.4)])
+                                    np.float32(150.4), 2 + sp.exp(Z5) + sp.exp(-Z5)])   # 1/(σ(1 − σ)), exact
 def test_saturation_ratio_passes_in_any_form(answer):
     assert check_saturation_ratio(answer).passed
 

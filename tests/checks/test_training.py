@@ -83,6 +83,17 @@ def test_minibatches_must_draw_the_order_rng_permutation_draws():
     assert "not the one rng.permutation(n) draws" in failure(check_minibatches(per_batch))
 
 
+def test_minibatches_must_be_flat_index_arrays():
+    def columns(n, k, rng):
+        order = rng.permutation(n)
+        return [order[i:i + k, None] for i in range(0, n, k)]     # X[batch] would be (k, 1, inputs)
+    assert "got one of shape (3, 1)" in failure(check_minibatches(columns))
+
+    def single_indices(n, k, rng):
+        return list(rng.permutation(n))                          # right only for k = 1, and even then X[i] drops an axis
+    assert "1-D array of sample indices" in failure(check_minibatches(single_indices))
+
+
 def test_overlapping_batches_get_their_own_hint():
     def stepping_by_one(n, k, rng):
         order = rng.permutation(n)

@@ -148,7 +148,7 @@ def test_a_learners_step_gets_copies_and_a_buggy_one_changes_the_run():
 
 
 @pytest.mark.parametrize("kwargs, word", [
-    ({"step": lambda w, g, lr: w - lr * g, "momentum": 0.5}, "step"),
+    ({"step": lambda w, g, lr: w - lr * g, "momentum": 0.5}, "step: a plain step .* takes no momentum"),
     ({"step": lambda w, g, lr: w, "momentum_step": lambda w, g, p, lr, m: (w, p)}, "at most one"),
     ({"momentum_step": lambda w, g, p, lr, m: w}, "pair"),
     ({"step": lambda w, g, lr: "w"}, "step: expected numbers")])

@@ -114,7 +114,10 @@ def test_a_runaway_learner_is_stopped_with_a_message_and_the_other_runs_notebook
         seconds, outputs = trial.execute_notebook(ada, NOTEBOOK)
         runaway.join()
         restarted = eventually(lambda: loop.pid() not in (None, loop_pid) and loop.pid(), timeout=60)
-        after = loop.execute("print('again')")
+        ready = eventually(lambda: trial.request("GET", f"/user/{bob}/api/kernels/{loop.id}")["execution_state"] == "idle",
+                           timeout=120)
+        with Kernel(trial, bob, kernel_id=loop.id, shut_down=False) as again:  # a new connection to the new process
+            after = again.execute("print('again')")
     errors = [o for o in hogged if o["msg_type"] == "error"]
     assert [e["ename"] for e in errors] == ["MemoryError"], hogged
     assert f"at most {limit / 2**30:.1f} GiB of memory" in errors[0]["evalue"] and "the hub's limit" in errors[0]["evalue"]
@@ -122,7 +125,7 @@ def test_a_runaway_learner_is_stopped_with_a_message_and_the_other_runs_notebook
     stopped = [o for o in loop_done["outputs"] if o["msg_type"] == "error"]
     assert [e["ename"] for e in stopped] == ["CPUTimeLimit"], loop_done["outputs"]
     assert f"{CPU_LIMIT} CPU-seconds" in stopped[0]["evalue"] and "starts again empty" in stopped[0]["evalue"]
-    assert restarted and [o.get("text") for o in after] == ["again\n"], "the kernel was not started again"
+    assert restarted and ready and [o.get("text") for o in after] == ["again\n"], "the kernel was not started again"
     assert ada_started < loop_done["at"], "Ada's notebook did not run while Bob's loop did"
     nb = trial.request("GET", f"/user/{ada}/api/contents/{NOTEBOOK}")["content"]
     sanitise = sanitiser()
